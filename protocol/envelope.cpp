@@ -1,0 +1,105 @@
+#include "protocol/envelope.hpp"
+
+#include "protocol/json_depth.hpp"
+
+namespace musubi::protocol {
+
+using nlohmann::json;
+
+namespace {
+
+bool valid_id(const json& id) {
+  if (id.is_string()) {
+    const auto& s = id.get_ref<const std::string&>();
+    return !s.empty() && s.size() <= kMaxRequestIdLength;
+  }
+  return id.is_number_unsigned() || (id.is_number_integer() && id.get<std::int64_t>() >= 0);
+}
+
+}  // namespace
+
+std::string dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::variant<Request, DecodeError> decode_request(std::string_view text, std::size_t max_depth) {
+  if (json_nesting_depth(text, max_depth) > max_depth) {
+    return DecodeError{Errc::too_deep,
+                       "JSON nesting deeper than " + std::to_string(max_depth) + " levels", {}};
+  }
+  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) {
+    return DecodeError{Errc::malformed_json, "frame is not valid UTF-8 JSON", {}};
+  }
+  if (!doc.is_object()) {
+    return DecodeError{Errc::invalid_request, "request must be a JSON object", {}};
+  }
+  auto id_it = doc.find("id");
+  if (id_it == doc.end() || !valid_id(*id_it)) {
+    return DecodeError{Errc::invalid_request,
+                       "\"id\" must be a non-empty string of at most 64 bytes or a non-negative "
+                       "integer",
+                       {}};
+  }
+  Request request;
+  request.id = *id_it;
+  auto op_it = doc.find("op");
+  if (op_it == doc.end() || !op_it->is_string()) {
+    return DecodeError{Errc::invalid_request, "\"op\" must be a string", request.id};
+  }
+  request.op = op_it->get<std::string>();
+  auto body_it = doc.find("body");
+  if (body_it == doc.end() || body_it->is_null()) {
+    request.body = json::object();
+  } else if (body_it->is_object()) {
+    request.body = std::move(*body_it);
+  } else {
+    return DecodeError{Errc::invalid_request, "\"body\" must be an object", request.id};
+  }
+  return request;
+}
+
+std::string encode_ok(const json& id, const json& result) {
+  return dump(json{{"id", id}, {"ok", true}, {"result", result}});
+}
+
+std::string encode_error(const json& id, Errc code, std::string_view message) {
+  return dump(json{{"id", id},
+                   {"ok", false},
+                   {"error", {{"code", to_string(code)}, {"message", message}}}});
+}
+
+std::string encode_event(std::string_view name, const json& body) {
+  return dump(json{{"event", name}, {"body", body}});
+}
+
+std::variant<ServerFrame, DecodeError> decode_server_frame(std::string_view text) {
+  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return DecodeError{Errc::malformed_json, "server frame is not a JSON object", {}};
+  }
+  ServerFrame frame;
+  if (auto ev = doc.find("event"); ev != doc.end() && ev->is_string()) {
+    frame.kind = ServerFrame::Kind::event;
+    frame.event = ev->get<std::string>();
+    frame.body = doc.value("body", json::object());
+    return frame;
+  }
+  auto ok = doc.find("ok");
+  if (ok == doc.end() || !ok->is_boolean() || !doc.contains("id")) {
+    return DecodeError{Errc::malformed_json, "server frame is neither a reply nor an event", {}};
+  }
+  frame.kind = ServerFrame::Kind::reply;
+  frame.id = doc["id"];
+  frame.ok = ok->get<bool>();
+  if (frame.ok) {
+    frame.result = doc.value("result", json::object());
+  } else {
+    const json error = doc.value("error", json::object());
+    frame.error_code = error.value("code", "internal");
+    frame.error_message = error.value("message", "");
+  }
+  return frame;
+}
+
+}  // namespace musubi::protocol

@@ -1,0 +1,41 @@
+#include "protocol/error_code.hpp"
+
+namespace musubi::protocol {
+
+std::string_view to_string(Errc code) noexcept {
+  switch (code) {
+    case Errc::malformed_json: return "malformed_json";
+    case Errc::too_deep: return "too_deep";
+    case Errc::unsupported_frame: return "unsupported_frame";
+    case Errc::invalid_request: return "invalid_request";
+    case Errc::unknown_op: return "unknown_op";
+    case Errc::unauthenticated: return "unauthenticated";
+    case Errc::invalid_credentials: return "invalid_credentials";
+    case Errc::locked_out: return "locked_out";
+    case Errc::invalid_token: return "invalid_token";
+    case Errc::not_found: return "not_found";
+    case Errc::forbidden: return "forbidden";
+    case Errc::too_large: return "too_large";
+    case Errc::rate_limited: return "rate_limited";
+    case Errc::conflict: return "conflict";
+    case Errc::unavailable: return "unavailable";
+    case Errc::internal: return "internal";
+  }
+  return "internal";
+}
+
+bool is_fatal(Errc code) noexcept {
+  return code == Errc::malformed_json || code == Errc::too_deep ||
+         code == Errc::unsupported_frame;
+}
+
+unsigned short close_code_for(Errc code) noexcept {
+  switch (code) {
+    case Errc::malformed_json: return close_code::invalid_payload;
+    case Errc::too_deep: return close_code::policy_violation;
+    case Errc::unsupported_frame: return close_code::unsupported_data;
+    default: return close_code::normal;
+  }
+}
+
+}  // namespace musubi::protocol

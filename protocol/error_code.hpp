@@ -1,0 +1,49 @@
+#pragma once
+
+#include <string_view>
+
+namespace musubi::protocol {
+
+// Every error a client can see. The wire name (to_string) is stable: clients branch on it.
+enum class Errc {
+  malformed_json,       // frame is not valid JSON (connection then closes)
+  too_deep,             // JSON nesting over the limit (connection then closes)
+  unsupported_frame,    // binary frame (connection then closes)
+  invalid_request,      // envelope or body field missing or of the wrong type
+  unknown_op,           // operation name not known
+  unauthenticated,      // operation needs a signed-in session
+  invalid_credentials,  // wrong login or password (never says which)
+  locked_out,           // too many failed sign-ins for this login; retry later
+  invalid_token,        // session token unknown, revoked or expired
+  not_found,            // room or user does not exist, or is not visible to you
+  forbidden,            // you may see the room but not do this in it
+  too_large,            // a field is over its configured limit
+  rate_limited,         // too many requests on this connection
+  conflict,             // the request contradicts the current state
+  unavailable,          // server is shutting down or storage is failing; retry later
+  internal,             // a bug; logged on the server
+};
+
+// Stable machine-readable name, e.g. "not_found".
+std::string_view to_string(Errc code) noexcept;
+
+// Whether the connection is closed after this error is sent (the frame could not be read at all).
+bool is_fatal(Errc code) noexcept;
+
+// WebSocket close codes musubi uses (RFC 6455 section 7.4 plus the 4000-4999 private range).
+namespace close_code {
+inline constexpr unsigned short normal = 1000;
+inline constexpr unsigned short going_away = 1001;  // server shutdown
+inline constexpr unsigned short unsupported_data = 1003;
+inline constexpr unsigned short invalid_payload = 1007;  // malformed JSON
+inline constexpr unsigned short policy_violation = 1008;  // JSON nested too deeply
+inline constexpr unsigned short too_big = 1009;           // frame over the size limit
+inline constexpr unsigned short slow_consumer = 4001;     // send queue overflowed; resume later
+inline constexpr unsigned short session_revoked = 4002;   // signed out or revoked elsewhere
+inline constexpr unsigned short account_disabled = 4003;  // the user was disabled
+}  // namespace close_code
+
+// The close code used after a fatal error.
+unsigned short close_code_for(Errc code) noexcept;
+
+}  // namespace musubi::protocol

@@ -1,0 +1,106 @@
+#include "protocol/field_reader.hpp"
+
+namespace musubi::protocol {
+
+using nlohmann::json;
+
+std::size_t utf8_length(std::string_view text) noexcept {
+  std::size_t n = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) != 0x80) ++n;  // count every byte that is not a continuation byte
+  }
+  return n;
+}
+
+std::string FieldReader::where(std::string_view name) const {
+  return "body." + std::string(name);
+}
+
+void FieldReader::fail(Errc code, std::string message) {
+  if (!error_) error_ = FieldError{code, std::move(message)};
+}
+
+const json* FieldReader::find(std::string_view name, bool required) {
+  if (error_) return nullptr;
+  auto it = body_.find(name);
+  if (it == body_.end() || it->is_null()) {
+    if (required) fail(Errc::invalid_request, where(name) + ": required");
+    return nullptr;
+  }
+  return &*it;
+}
+
+std::optional<std::string> FieldReader::optional_string(std::string_view name,
+                                                        std::size_t min_chars,
+                                                        std::size_t max_chars) {
+  const json* value = find(name, false);
+  if (!value) return std::nullopt;
+  if (!value->is_string()) {
+    fail(Errc::invalid_request, where(name) + ": expected a string");
+    return std::nullopt;
+  }
+  const auto& s = value->get_ref<const std::string&>();
+  const std::size_t length = utf8_length(s);
+  if (length < min_chars) {
+    fail(Errc::invalid_request,
+         where(name) + ": must have at least " + std::to_string(min_chars) + " characters");
+    return std::nullopt;
+  }
+  if (length > max_chars) {
+    fail(Errc::too_large,
+         where(name) + ": must have at most " + std::to_string(max_chars) + " characters");
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::string FieldReader::string(std::string_view name, std::size_t min_chars,
+                                std::size_t max_chars) {
+  if (!find(name, true)) return {};
+  return optional_string(name, min_chars, max_chars).value_or(std::string{});
+}
+
+std::optional<std::int64_t> FieldReader::optional_integer(std::string_view name,
+                                                          std::int64_t min, std::int64_t max) {
+  const json* value = find(name, false);
+  if (!value) return std::nullopt;
+  if (!value->is_number_integer()) {
+    fail(Errc::invalid_request, where(name) + ": expected an integer");
+    return std::nullopt;
+  }
+  // Unsigned values above int64 max would wrap: treat them as out of range.
+  if (value->is_number_unsigned() &&
+      value->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    fail(Errc::invalid_request, where(name) + ": out of range");
+    return std::nullopt;
+  }
+  const auto n = value->get<std::int64_t>();
+  if (n < min || n > max) {
+    fail(Errc::invalid_request, where(name) + ": must be between " + std::to_string(min) +
+                                    " and " + std::to_string(max));
+    return std::nullopt;
+  }
+  return n;
+}
+
+std::int64_t FieldReader::integer(std::string_view name, std::int64_t min, std::int64_t max) {
+  if (!find(name, true)) return 0;
+  return optional_integer(name, min, max).value_or(0);
+}
+
+const json* FieldReader::array(std::string_view name, std::size_t max_items) {
+  const json* value = find(name, true);
+  if (!value) return nullptr;
+  if (!value->is_array()) {
+    fail(Errc::invalid_request, where(name) + ": expected an array");
+    return nullptr;
+  }
+  if (value->size() > max_items) {
+    fail(Errc::too_large,
+         where(name) + ": must have at most " + std::to_string(max_items) + " items");
+    return nullptr;
+  }
+  return value;
+}
+
+}  // namespace musubi::protocol

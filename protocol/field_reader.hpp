@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/error_code.hpp"
+
+namespace musubi::protocol {
+
+// The first problem found in a request body, naming the field, e.g.
+// {invalid_request, "body.room: expected a string"}.
+struct FieldError {
+  Errc code;
+  std::string message;
+};
+
+// Reads typed fields out of a request body, remembering only the first problem so that every
+// parse function reads straight through and checks once at the end. Unknown fields are ignored,
+// so that newer clients may send optional fields older servers do not know.
+class FieldReader {
+ public:
+  explicit FieldReader(const nlohmann::json& body) : body_(body) {}
+
+  // Required string of min_chars..max_chars Unicode characters.
+  std::string string(std::string_view name, std::size_t min_chars, std::size_t max_chars);
+  std::optional<std::string> optional_string(std::string_view name, std::size_t min_chars,
+                                             std::size_t max_chars);
+  std::int64_t integer(std::string_view name, std::int64_t min, std::int64_t max);
+  std::optional<std::int64_t> optional_integer(std::string_view name, std::int64_t min,
+                                               std::int64_t max);
+  // Required array; returns nullptr (and records an error) when absent or not an array.
+  const nlohmann::json* array(std::string_view name, std::size_t max_items);
+
+  void fail(Errc code, std::string message);
+  const std::optional<FieldError>& error() const { return error_; }
+
+ private:
+  const nlohmann::json* find(std::string_view name, bool required);
+  std::string where(std::string_view name) const;
+
+  const nlohmann::json& body_;
+  std::optional<FieldError> error_;
+};
+
+// Number of Unicode code points in valid UTF-8 text.
+std::size_t utf8_length(std::string_view text) noexcept;
+
+}  // namespace musubi::protocol

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace musubi::protocol {
+
+// Names of server events (frames with an "event" field).
+namespace event {
+inline constexpr std::string_view welcome = "welcome";          // first frame on every connection
+inline constexpr std::string_view room_event = "room.event";    // an entry of a room's log
+inline constexpr std::string_view room_added = "room.added";    // you were added to a room
+inline constexpr std::string_view room_removed = "room.removed";  // you were removed from a room
+}  // namespace event
+
+// Types of entries in a room's log.
+namespace room_event_type {
+inline constexpr std::string_view room_created = "room_created";
+inline constexpr std::string_view message = "message";
+inline constexpr std::string_view member_added = "member_added";
+inline constexpr std::string_view member_removed = "member_removed";
+}  // namespace room_event_type
+
+struct Person {
+  std::string login;
+  std::string name;
+};
+
+nlohmann::json to_json(const Person& person);
+
+// One entry of a room's log, the same in live delivery, replay and history.
+struct RoomEvent {
+  std::string room;
+  std::int64_t seq = 0;
+  std::int64_t ts_ms = 0;
+  std::string type;
+  Person author;
+  nlohmann::json content;  // type-specific fields, e.g. {"text": "..."}; merged into the body
+};
+
+// The event's body: {"room","seq","ts","type","author", ...content}.
+nlohmann::json to_json(const RoomEvent& event);
+
+// The complete "room.event" frame.
+std::string encode_room_event(const RoomEvent& event);
+
+}  // namespace musubi::protocol

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace musubi::protocol {
+
+// Server timestamps travel as RFC 3339 UTC text with milliseconds, "2026-11-24T03:04:05.123Z",
+// and are stored as milliseconds since the Unix epoch.
+std::string format_timestamp(std::int64_t unix_ms);
+std::optional<std::int64_t> parse_timestamp(std::string_view text);
+
+}  // namespace musubi::protocol

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace musubi::server {
+
+// Limits a client can run into; each is documented in README.md and the example config.
+struct Limits {
+  std::size_t max_frame_bytes = 64 * 1024;    // one WebSocket message
+  std::size_t max_json_depth = 16;            // nesting of arrays and objects
+  std::size_t max_text_chars = 10000;         // a posted message, in Unicode characters
+  double requests_per_second = 20;            // per connection, sustained
+  double request_burst = 40;                  // per connection, short bursts
+  std::size_t send_queue_bytes = 4 * 1024 * 1024;  // per connection, before it is dropped
+  int max_failed_signins = 5;                 // per login, before lockout
+  int lockout_seconds = 30;                   // first lockout; doubles with each further failure
+  int max_lockout_seconds = 3600;
+};
+
+struct StorageConfig {
+  std::string synchronous = "FULL";
+  int readers = 2;
+  std::size_t max_batch = 1000;
+};
+
+struct SecurityConfig {
+  std::int64_t token_ttl_days = 30;  // sliding: each use of a session extends it
+  // Argon2id cost (libsodium's "interactive" level by default).
+  std::uint64_t argon2_ops = 2;
+  std::size_t argon2_memory_kib = 64 * 1024;
+  std::vector<std::string> allowed_origins;  // empty: the server's own origin
+};
+
+struct TimeoutConfig {
+  int tls_handshake_seconds = 10;
+  int http_request_seconds = 30;
+  int websocket_idle_seconds = 60;  // pings at half of it; a silent peer is dropped
+  int close_seconds = 5;            // to deliver queued frames and the close frame
+  int shutdown_seconds = 10;        // for the whole drain on SIGTERM
+  int revocation_poll_ms = 500;     // to notice `musubid user disable` from another process
+};
+
+// Everything musubid can be told. Defaults < config file < command-line flags.
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8443";
+  std::filesystem::path data_dir = "var";
+  std::filesystem::path cert_file;  // empty: <data>/tls/cert.pem, generated on first start
+  std::filesystem::path key_file;   // empty: <data>/tls/key.pem
+  unsigned threads = 0;             // network threads; 0: one per core
+  Limits limits;
+  StorageConfig storage;
+  SecurityConfig security;
+  TimeoutConfig timeouts;
+
+  std::filesystem::path database_path() const { return data_dir / "musubi.db"; }
+};
+
+// Reads a TOML file over `config`. Unknown keys and wrong types are errors (a typo in a limit
+// must not silently fall back to a default). Throws std::runtime_error naming file and key.
+void load_config_file(const std::filesystem::path& file, ServerConfig& config);
+
+// Splits "HOST:PORT" ("[::1]:8443" for IPv6). Throws std::runtime_error.
+struct ListenAddress {
+  std::string host;
+  unsigned short port = 0;
+};
+ListenAddress parse_listen_address(const std::string& text);
+
+}  // namespace musubi::server

@@ -1,0 +1,168 @@
+#include "server/connection.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "musubi_version.hpp"
+#include "protocol/room_event.hpp"
+#include "server/connection_registry.hpp"
+#include "server/log.hpp"
+#include "server/room_hub.hpp"
+
+namespace musubi::server {
+
+using nlohmann::json;
+using protocol::Errc;
+
+Connection::Connection(Services& services, Transport& transport, std::string peer)
+    : services_(services),
+      transport_(transport),
+      peer_(std::move(peer)),
+      limiter_(services.config.limits.requests_per_second, services.config.limits.request_burst,
+               RateLimiter::Clock::now()) {}
+
+std::shared_ptr<Connection> Connection::shared() {
+  // Aliasing constructor: points at this connection, owns (and keeps alive) the transport.
+  return std::shared_ptr<Connection>(std::static_pointer_cast<void>(transport_.keep_alive()),
+                                     this);
+}
+
+const std::unordered_map<std::string_view, Connection::Operation>& Connection::operations() {
+  namespace op = protocol::op;
+  static const std::unordered_map<std::string_view, Operation> table = {
+      {op::sign_in, {&Connection::sign_in, false}},
+      {op::resume, {&Connection::resume, false}},
+      {op::sign_out, {&Connection::sign_out, true}},
+      {op::list_rooms, {&Connection::list_rooms, true}},
+      {op::create_room, {&Connection::create_room, true}},
+      {op::add_member, {&Connection::add_member, true}},
+      {op::remove_member, {&Connection::remove_member, true}},
+      {op::list_members, {&Connection::list_members, true}},
+      {op::post, {&Connection::post, true}},
+      {op::history, {&Connection::history, true}},
+      {op::subscribe, {&Connection::subscribe, true}},
+  };
+  return table;
+}
+
+void Connection::on_open() {
+  const auto& limits = services_.config.limits;
+  send(protocol::encode_event(
+      protocol::event::welcome,
+      json{{"protocol", protocol::kSubprotocol},
+           {"server", std::string("musubid ") + kVersion},
+           {"limits",
+            {{"max_frame_bytes", limits.max_frame_bytes},
+             {"max_json_depth", limits.max_json_depth},
+             {"max_text_chars", limits.max_text_chars},
+             {"requests_per_second", limits.requests_per_second},
+             {"request_burst", limits.request_burst},
+             {"max_history_limit", protocol::kMaxHistoryLimit}}}}));
+}
+
+void Connection::on_frame(bool is_text, std::string_view data) {
+  if (closed_) return;
+  if (!is_text) {
+    reply_error(nullptr, Errc::unsupported_frame, "musubi.v1 uses text frames only");
+    return;
+  }
+  if (!limiter_.allow(RateLimiter::Clock::now())) {
+    // Answer without parsing the frame: a flood costs as little as possible.
+    reply_error(nullptr, Errc::rate_limited, "too many requests; slow down");
+    return;
+  }
+  auto decoded = protocol::decode_request(data, services_.config.limits.max_json_depth);
+  if (auto* error = std::get_if<protocol::DecodeError>(&decoded)) {
+    reply_error(error->id, error->code, error->message);
+    return;
+  }
+  const auto& request = std::get<protocol::Request>(decoded);
+  const auto& table = operations();
+  auto it = table.find(request.op);
+  if (it == table.end()) {
+    reply_error(request.id, Errc::unknown_op, "unknown operation \"" + request.op + "\"");
+    return;
+  }
+  if (it->second.needs_identity && !identity_) {
+    reply_error(request.id, Errc::unauthenticated, "sign in or resume a session first");
+    return;
+  }
+  (this->*(it->second.handler))(request);
+}
+
+void Connection::on_closed() {
+  if (closed_) return;
+  closed_ = true;
+  stop_following_all();
+  services_.registry.remove(this);
+}
+
+void Connection::send(Frame frame) {
+  if (!closed_) transport_.send(std::move(frame));
+}
+
+void Connection::send(std::string text) {
+  send(std::make_shared<const std::string>(std::move(text)));
+}
+
+void Connection::reply_ok(const json& id, const json& result) {
+  send(protocol::encode_ok(id, result));
+}
+
+void Connection::reply_error(const json& id, Errc code, std::string_view message) {
+  send(protocol::encode_error(id, code, message));
+  if (protocol::is_fatal(code)) {
+    transport_.close(protocol::close_code_for(code), std::string(message));
+  }
+}
+
+void Connection::post_broadcast(std::shared_ptr<const RoomBroadcast> broadcast) {
+  on_strand([this, broadcast = std::move(broadcast)] { on_broadcast(*broadcast); });
+}
+
+void Connection::post_frame(Frame frame) {
+  on_strand([this, frame = std::move(frame)]() mutable { send(std::move(frame)); });
+}
+
+void Connection::post_removed(std::int64_t room_id, Frame frame) {
+  on_strand([this, room_id, frame = std::move(frame)]() mutable {
+    stop_following(room_id);
+    send(std::move(frame));
+  });
+}
+
+void Connection::post_close(unsigned short code, std::string reason) {
+  on_strand([this, code, reason = std::move(reason)]() mutable {
+    if (closed_) return;
+    stop_following_all();
+    services_.registry.remove(this);
+    identity_.reset();
+    transport_.close(code, std::move(reason));
+  });
+}
+
+void Connection::become(Identity identity) {
+  stop_following_all();
+  identity_ = std::move(identity);
+  services_.registry.add(identity_->user_id, identity_->session_id, shared());
+}
+
+}  // namespace musubi::server
+
+namespace musubi::server {
+
+void Connection::finish(const json& id, std::optional<OperationResult> result) {
+  if (!result) {
+    on_strand([this, id] { reply_error(id, Errc::unavailable, "storage unavailable; retry"); });
+    return;
+  }
+  if (result->error) {
+    on_strand([this, id, code = *result->error, message = std::move(result->message)] {
+      reply_error(id, code, message);
+    });
+    return;
+  }
+  on_strand([this, id, body = std::move(result->result)] { reply_ok(id, body); });
+  deliver(*result, services_.hub, services_.registry);
+}
+
+}  // namespace musubi::server

@@ -1,0 +1,140 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+#include "protocol/envelope.hpp"
+#include "protocol/operations.hpp"
+#include "server/operation_result.hpp"
+#include "server/rate_limiter.hpp"
+#include "server/room_broadcast.hpp"
+#include "server/services.hpp"
+#include "server/transport.hpp"
+
+namespace musubi::server {
+
+// The protocol state of one client connection: who is signed in, which rooms it follows and how
+// far, and the handling of each request. Lives inside its transport (the WebSocket session) and
+// runs on that transport's strand; storage work runs elsewhere and posts its result back.
+class Connection {
+ public:
+  Connection(Services& services, Transport& transport, std::string peer);
+
+  // Strand only.
+  void on_open();                                    // sends the welcome event
+  void on_frame(bool is_text, std::string_view data);  // one complete WebSocket message
+  void on_write_complete();                          // resumes paced replay
+  void on_closed();                                  // leaves the hub and the registry
+
+  // Thread-safe: each posts to the strand.
+  void post_broadcast(std::shared_ptr<const RoomBroadcast> broadcast);
+  void post_frame(Frame frame);                           // e.g. room.added
+  void post_removed(std::int64_t room_id, Frame frame);   // room.removed: stop following
+  void post_close(unsigned short code, std::string reason);
+
+  // A shared pointer to this connection that keeps its transport alive.
+  std::shared_ptr<Connection> shared();
+
+ private:
+  struct Identity {
+    std::int64_t user_id = 0;
+    std::int64_t session_id = 0;
+    std::string login;
+    std::string name;
+    bool is_admin = false;
+  };
+
+  // How far this connection has delivered one room's log. Live events are sent only when they
+  // follow on exactly; anything else sends the connection back to the database to catch up.
+  struct Follow {
+    std::string public_id;
+    std::int64_t last_sent = 0;
+    bool catching_up = true;
+    bool read_in_flight = false;
+    bool waiting_for_drain = false;
+    std::int64_t newest_seen = 0;  // highest live seq seen while catching up
+  };
+
+  using Handler = void (Connection::*)(const protocol::Request&);
+  struct Operation {
+    Handler handler;
+    bool needs_identity;
+  };
+  static const std::unordered_map<std::string_view, Operation>& operations();
+
+  // Requests.
+  void sign_in(const protocol::Request& request);
+  void resume(const protocol::Request& request);
+  void sign_out(const protocol::Request& request);
+  void list_rooms(const protocol::Request& request);
+  void create_room(const protocol::Request& request);
+  void add_member(const protocol::Request& request);
+  void remove_member(const protocol::Request& request);
+  void list_members(const protocol::Request& request);
+  void post(const protocol::Request& request);
+  void history(const protocol::Request& request);
+  void subscribe(const protocol::Request& request);
+
+  // Sign-in steps after the password check.
+  void finish_sign_in(const nlohmann::json& id, std::string login, std::string device,
+                      std::optional<std::int64_t> user_id, bool password_ok);
+  void become(Identity identity);
+
+  // Room following.
+  void follow(std::int64_t room_id, std::string public_id, std::int64_t after);
+  void catch_up(std::int64_t room_id);
+  void on_broadcast(const RoomBroadcast& broadcast);
+  void stop_following(std::int64_t room_id);
+  void stop_following_all();
+
+  // Any thread, after storage work: replies to the request, then delivers to others what the
+  // work committed (so that the author has its ack before the room sees the event).
+  void finish(const nlohmann::json& id, std::optional<OperationResult> result);
+  // The storage completion that calls finish().
+  auto finisher(const nlohmann::json& id) {
+    return [this, keep = transport_.keep_alive(), id](std::optional<OperationResult> result) {
+      finish(id, std::move(result));
+    };
+  }
+
+  // Replies and events.
+  void send(Frame frame);
+  void send(std::string text);
+  void reply_ok(const nlohmann::json& id, const nlohmann::json& result);
+  void reply_error(const nlohmann::json& id, protocol::Errc code, std::string_view message);
+
+  // Runs `f` on the strand, keeping the connection alive until then.
+  template <class F>
+  void on_strand(F f) {
+    boost::asio::post(transport_.executor(),
+                      [keep = transport_.keep_alive(), f = std::move(f)]() mutable { f(); });
+  }
+
+  // Parses a request body or replies with the error; true on success.
+  template <class Body>
+  bool parse_body(const protocol::Request& request, Body& out) {
+    if (auto error = protocol::parse(request.body, services_.body_limits, out)) {
+      reply_error(request.id, error->code, error->message);
+      return false;
+    }
+    return true;
+  }
+
+  Services& services_;
+  Transport& transport_;
+  const std::string peer_;
+  RateLimiter limiter_;
+  std::optional<Identity> identity_;
+  std::unordered_map<std::int64_t, Follow> follows_;
+  std::size_t paused_replays_ = 0;  // follows waiting for the send queue to drain
+  bool closed_ = false;
+};
+
+}  // namespace musubi::server

@@ -1,0 +1,63 @@
+#include "server/data_directory.hpp"
+
+#include <system_error>
+
+#include "server/clock.hpp"
+#include "server/password_hasher.hpp"
+#include "server/random_secrets.hpp"
+#include "server/self_signed_certificate.hpp"
+#include "storage/database.hpp"
+#include "storage/migrations.hpp"
+#include "storage/users.hpp"
+
+namespace musubi::server {
+
+namespace fs = std::filesystem;
+
+void prepare_data_directory(const ServerConfig& config) {
+  std::error_code ec;
+  if (fs::create_directories(config.data_dir, ec)) {
+    fs::permissions(config.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  }
+  if (!fs::is_directory(config.data_dir)) {
+    throw std::runtime_error("cannot create data directory " + config.data_dir.string());
+  }
+}
+
+TlsFiles ensure_tls_files(const ServerConfig& config) {
+  if (!config.cert_file.empty() || !config.key_file.empty()) {
+    if (config.cert_file.empty() || config.key_file.empty()) {
+      throw std::runtime_error("--cert and --key go together");
+    }
+    return TlsFiles{config.cert_file, config.key_file, false};
+  }
+  const fs::path dir = config.data_dir / "tls";
+  TlsFiles files{dir / "cert.pem", dir / "key.pem", false};
+  if (fs::exists(files.cert) && fs::exists(files.key)) return files;
+  fs::create_directories(dir);
+  std::vector<std::string> names = {"localhost", "127.0.0.1", "::1"};
+  const auto host = parse_listen_address(config.listen).host;
+  if (!host.empty() && host != "0.0.0.0" && host != "::" &&
+      std::find(names.begin(), names.end(), host) == names.end()) {
+    names.insert(names.begin(), host);
+  }
+  write_self_signed_certificate(files.cert, files.key, names);
+  files.generated = true;
+  return files;
+}
+
+std::optional<std::string> bootstrap_administrator(const ServerConfig& config,
+                                                   const PasswordHasher& hasher) {
+  storage::Database db(config.database_path(), storage::OpenMode::read_write,
+                       config.storage.synchronous);
+  storage::migrate(db);
+  storage::Transaction tx(db, storage::Transaction::Kind::immediate);
+  if (storage::count_users(db) > 0) return std::nullopt;
+  std::string password = new_bootstrap_password();
+  storage::insert_user(db, storage::NewUser{"admin", "Administrator", hasher.hash(password), true},
+                       now_ms());
+  tx.commit();
+  return password;
+}
+
+}  // namespace musubi::server

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace musubi::server {
+
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+enum class Route { health, websocket, not_found };
+
+// Which handler a request goes to (by path; methods are checked by the handler).
+Route route(const HttpRequest& request);
+
+// Why a WebSocket upgrade on /ws is refused, as a complete response; nullopt when it may proceed.
+// Refused: not an upgrade (426), no musubi.v1 subprotocol (400), an Origin not allowed (403).
+std::optional<HttpResponse> refuse_upgrade(const HttpRequest& request,
+                                           const std::vector<std::string>& allowed_origins);
+
+// A JSON response with musubi's security headers (HSTS, nosniff, no caching, no framing).
+HttpResponse json_response(const HttpRequest& request, boost::beast::http::status status,
+                           std::string body);
+
+// {"error": {"code": ..., "message": ...}} with the given status.
+HttpResponse error_response(const HttpRequest& request, boost::beast::http::status status,
+                            std::string_view code, std::string_view message);
+
+}  // namespace musubi::server

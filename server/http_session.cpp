@@ -1,0 +1,143 @@
+#include "server/http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <nlohmann/json.hpp>
+
+#include "musubi_version.hpp"
+#include "protocol/envelope.hpp"
+#include "server/websocket_session.hpp"
+#include "storage/store.hpp"
+
+namespace musubi::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = boost::asio::ssl;
+
+namespace {
+constexpr std::uint32_t kHeaderLimit = 8 * 1024;
+constexpr std::uint64_t kBodyLimit = 8 * 1024;  // no route takes a body yet
+}  // namespace
+
+HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, ssl::context& tls,
+                         Services& services, LiveSockets& live)
+    : stream_(std::move(socket), tls), services_(services), live_(live) {
+  beast::error_code ec;
+  const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+  peer_ = ec ? "unknown" : endpoint.address().to_string();
+}
+
+HttpSession::~HttpSession() {
+  if (!handed_over_) live_.remove(this);
+}
+
+void HttpSession::run() {
+  live_.add(this, weak_from_this());
+  boost::asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    beast::get_lowest_layer(self->stream_)
+        .expires_after(std::chrono::seconds(self->services_.config.timeouts.tls_handshake_seconds));
+    self->stream_.async_handshake(
+        ssl::stream_base::server,
+        beast::bind_front_handler(&HttpSession::on_handshake, self));
+  });
+}
+
+void HttpSession::shut_down() {
+  boost::asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->handed_over_) return;
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->stream_).socket().close(ignored);
+  });
+}
+
+void HttpSession::on_handshake(beast::error_code ec) {
+  if (ec) return;  // port scanners, old TLS versions, weak suites: nothing to say
+  do_read();
+}
+
+void HttpSession::do_read() {
+  parser_.emplace();
+  parser_->header_limit(kHeaderLimit);
+  parser_->body_limit(kBodyLimit);
+  beast::get_lowest_layer(stream_).expires_after(
+      std::chrono::seconds(services_.config.timeouts.http_request_seconds));
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream) return do_shutdown();
+  if (ec) return;
+  handle(parser_->release());
+}
+
+void HttpSession::handle(HttpRequest request) {
+  switch (route(request)) {
+    case Route::websocket:
+      if (auto refusal = refuse_upgrade(request, services_.allowed_origins)) {
+        return write(std::move(*refusal));
+      }
+      return upgrade(std::move(request));
+    case Route::health:
+      if (request.method() != http::verb::get && request.method() != http::verb::head) {
+        return write(error_response(request, http::status::method_not_allowed,
+                                    "method_not_allowed", "use GET"));
+      }
+      // The database check runs on a reader thread, never here.
+      services_.store.read(
+          [](storage::Database& db) {
+            db.prepare("SELECT 1").step();
+            return true;
+          },
+          [self = shared_from_this(), request = std::move(request)](std::optional<bool> ok) {
+            boost::asio::dispatch(self->stream_.get_executor(), [self, request, ok] {
+              const bool healthy = ok.value_or(false);
+              self->write(json_response(
+                  request, healthy ? http::status::ok : http::status::service_unavailable,
+                  protocol::dump(nlohmann::json{{"status", healthy ? "ok" : "unavailable"},
+                                                {"version", kVersion},
+                                                {"database", healthy ? "ok" : "unavailable"}})));
+            });
+          });
+      return;
+    case Route::not_found:
+      return write(error_response(request, http::status::not_found, "not_found", "no such path"));
+  }
+}
+
+void HttpSession::upgrade(HttpRequest request) {
+  handed_over_ = true;
+  live_.remove(this);
+  std::make_shared<WebSocketSession>(std::move(stream_), services_, live_, peer_)
+      ->run(std::move(request));
+}
+
+void HttpSession::write(HttpResponse response) {
+  auto owned = std::make_shared<HttpResponse>(std::move(response));
+  response_ = owned;
+  const bool keep_alive = owned->keep_alive();
+  http::async_write(stream_, *owned,
+                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(),
+                                              keep_alive));
+}
+
+void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  response_.reset();
+  if (ec) return;
+  if (!keep_alive) return do_shutdown();
+  do_read();
+}
+
+void HttpSession::do_shutdown() {
+  beast::get_lowest_layer(stream_).expires_after(
+      std::chrono::seconds(services_.config.timeouts.close_seconds));
+  stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->stream_).socket().close(ignored);
+  });
+}
+
+}  // namespace musubi::server

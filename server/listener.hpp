@@ -1,0 +1,37 @@
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include "server/live_sockets.hpp"
+#include "server/services.hpp"
+
+namespace musubi::server {
+
+// Accepts TCP connections and gives each its own strand and HttpSession.
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  // Binds and listens; throws boost::system::system_error (address in use, permission).
+  Listener(boost::asio::io_context& ioc, boost::asio::ssl::context& tls,
+           const boost::asio::ip::tcp::endpoint& endpoint, Services& services,
+           LiveSockets& live);
+
+  boost::asio::ip::tcp::endpoint local_endpoint() const;
+  void start();
+  void stop();  // thread-safe: stops accepting
+
+ private:
+  void do_accept();
+  void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& ioc_;
+  boost::asio::ssl::context& tls_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  Services& services_;
+  LiveSockets& live_;
+};
+
+}  // namespace musubi::server

@@ -1,0 +1,173 @@
+// musubid: the musubi server, and its administration commands.
+#include <signal.h>
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "musubi_version.hpp"
+#include "server/admin_commands.hpp"
+#include "server/config.hpp"
+#include "server/log.hpp"
+#include "server/self_signed_certificate.hpp"
+#include "server/server.hpp"
+
+namespace {
+
+using musubi::server::ServerConfig;
+
+// Flags given on the command line; each overrides the config file.
+struct Overrides {
+  std::optional<std::string> listen;
+  std::optional<std::string> data;
+  std::optional<std::string> cert;
+  std::optional<std::string> key;
+  std::optional<unsigned> threads;
+  std::optional<std::size_t> max_frame_bytes;
+  std::optional<std::size_t> max_json_depth;
+  std::optional<std::size_t> max_text_chars;
+  std::optional<double> requests_per_second;
+  std::optional<double> request_burst;
+  std::optional<std::size_t> send_queue_bytes;
+  std::optional<int> max_failed_signins;
+  std::optional<int> lockout_seconds;
+  std::optional<std::string> synchronous;
+  std::optional<std::int64_t> token_ttl_days;
+
+  void apply(ServerConfig& c) const {
+    if (listen) c.listen = *listen;
+    if (data) c.data_dir = *data;
+    if (cert) c.cert_file = *cert;
+    if (key) c.key_file = *key;
+    if (threads) c.threads = *threads;
+    if (max_frame_bytes) c.limits.max_frame_bytes = *max_frame_bytes;
+    if (max_json_depth) c.limits.max_json_depth = *max_json_depth;
+    if (max_text_chars) c.limits.max_text_chars = *max_text_chars;
+    if (requests_per_second) c.limits.requests_per_second = *requests_per_second;
+    if (request_burst) c.limits.request_burst = *request_burst;
+    if (send_queue_bytes) c.limits.send_queue_bytes = *send_queue_bytes;
+    if (max_failed_signins) c.limits.max_failed_signins = *max_failed_signins;
+    if (lockout_seconds) c.limits.lockout_seconds = *lockout_seconds;
+    if (synchronous) c.storage.synchronous = *synchronous;
+    if (token_ttl_days) c.security.token_ttl_days = *token_ttl_days;
+  }
+};
+
+int serve(const ServerConfig& config) {
+  // Signals are taken by sigwait() below, never by the network threads.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  musubi::server::Server server(config);
+  server.start();
+  const auto host = musubi::server::parse_listen_address(config.listen).host;
+  const std::string authority =
+      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+      std::to_string(server.port());
+  std::cout << "musubid " << musubi::kVersion << " listening on https://" << authority
+            << " (WebSocket: wss://" << authority << "/ws)\n";
+  std::cout << "  data: " << config.data_dir.string() << "   certificate: "
+            << server.cert_file().string() << "\n"
+            << "  certificate SHA-256: "
+            << musubi::server::certificate_fingerprint(server.cert_file()) << "\n";
+  if (const auto& password = server.bootstrap_password()) {
+    std::cout << "\nFirst start: created the administrator \"admin\" with this one-time password "
+                 "(it is not stored and will not be shown again):\n\n    "
+              << *password << "\n\n"
+              << "  Sign in:         musubi --server wss://" << authority << " --ca "
+              << server.cert_file().string() << " login admin\n"
+              << "  Change it with:  musubid --data " << config.data_dir.string()
+              << " user passwd admin\n\n";
+  }
+  std::cout << std::flush;
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  MUSUBI_LOG(info) << "received " << (signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  server.stop();
+  server.wait();
+  MUSUBI_LOG(info) << "stopped";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"musubid: real-time messaging server for home-care teams"};
+  app.set_version_flag("--version", std::string("musubid ") + musubi::kVersion);
+  std::string config_file;
+  Overrides flags;
+  std::string log_level = "info";
+  app.add_option("--config", config_file, "TOML config file (see docs/musubid.example.toml)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--listen", flags.listen, "address and port, default 127.0.0.1:8443");
+  app.add_option("--data", flags.data, "data directory, default ./var");
+  app.add_option("--cert", flags.cert, "TLS certificate chain (PEM); default <data>/tls/cert.pem");
+  app.add_option("--key", flags.key, "TLS private key (PEM); default <data>/tls/key.pem");
+  app.add_option("--threads", flags.threads, "network threads, default one per core");
+  app.add_option("--max-frame-bytes", flags.max_frame_bytes, "largest WebSocket message");
+  app.add_option("--max-json-depth", flags.max_json_depth, "deepest JSON nesting");
+  app.add_option("--max-text-chars", flags.max_text_chars, "longest posted message");
+  app.add_option("--requests-per-second", flags.requests_per_second, "per connection");
+  app.add_option("--request-burst", flags.request_burst, "per connection");
+  app.add_option("--send-queue-bytes", flags.send_queue_bytes,
+                 "per connection; a slower client is disconnected");
+  app.add_option("--max-failed-signins", flags.max_failed_signins, "before a login is locked");
+  app.add_option("--lockout-seconds", flags.lockout_seconds, "first lockout; doubles after");
+  app.add_option("--synchronous", flags.synchronous, "SQLite synchronous: FULL (default), NORMAL")
+      ->check(CLI::IsMember({"OFF", "NORMAL", "FULL", "EXTRA"}));
+  app.add_option("--token-ttl-days", flags.token_ttl_days, "sliding session lifetime");
+  app.add_option("--log-level", log_level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+
+  auto* user = app.add_subcommand("user", "manage users (works while the server runs)");
+  user->require_subcommand(1);
+  std::string login, name;
+  bool admin = false, json = false;
+  auto* add = user->add_subcommand("add", "add a user; the password is read from stdin");
+  add->add_option("login", login, "login name")->required();
+  add->add_option("--name", name, "display name, e.g. \"佐藤 花子\"")->required();
+  add->add_flag("--admin", admin, "make the user a server administrator");
+  auto* list = user->add_subcommand("list", "list users");
+  list->add_flag("--json", json, "one JSON object per line");
+  auto* disable = user->add_subcommand("disable", "disable a user and close their connections");
+  disable->add_option("login", login)->required();
+  auto* enable = user->add_subcommand("enable", "re-enable a disabled user");
+  enable->add_option("login", login)->required();
+  auto* passwd = user->add_subcommand("passwd", "set a password, read from stdin");
+  passwd->add_option("login", login)->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  using musubi::server::log::Level;
+  musubi::server::log::set_min_level(log_level == "debug"  ? Level::debug
+                                     : log_level == "warn" ? Level::warn
+                                     : log_level == "error" ? Level::error
+                                                            : Level::info);
+  ServerConfig config;
+  try {
+    if (!config_file.empty()) musubi::server::load_config_file(config_file, config);
+    flags.apply(config);
+    if (add->parsed()) {
+      return musubi::server::user_add(config, login, name, admin, std::cin, std::cout, std::cerr);
+    }
+    if (list->parsed()) return musubi::server::user_list(config, json, std::cout, std::cerr);
+    if (disable->parsed()) {
+      return musubi::server::user_set_disabled(config, login, true, std::cout, std::cerr);
+    }
+    if (enable->parsed()) {
+      return musubi::server::user_set_disabled(config, login, false, std::cout, std::cerr);
+    }
+    if (passwd->parsed()) {
+      return musubi::server::user_passwd(config, login, std::cin, std::cout, std::cerr);
+    }
+    return serve(config);
+  } catch (const std::exception& e) {
+    std::cerr << "musubid: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,102 @@
+// room.post and room.history.
+#include "protocol/room_event.hpp"
+#include "protocol/timestamp.hpp"
+#include "server/clock.hpp"
+#include "server/connection.hpp"
+#include "server/room_log.hpp"
+#include "server/stored_event_mapping.hpp"
+#include "storage/audit.hpp"
+#include "storage/events.hpp"
+#include "storage/rooms.hpp"
+#include "storage/store.hpp"
+
+namespace musubi::server {
+
+using nlohmann::json;
+using protocol::Errc;
+
+void Connection::post(const protocol::Request& request) {
+  protocol::PostMessage body;
+  if (!parse_body(request, body)) return;
+  services_.store.write(
+      [me = *identity_, body = std::move(body)](storage::Database& db) mutable {
+        const auto room = storage::find_membership(db, body.room, me.user_id);
+        if (!room) return OperationResult::failure(Errc::not_found, "room not found");
+        OperationResult r;
+        if (body.nonce) {
+          // A retry of a post that was committed but whose ack was lost: answer it again.
+          if (auto earlier = storage::find_event_by_nonce(db, me.user_id, room->room_id,
+                                                          *body.nonce)) {
+            r.result = json{{"room", room->public_id},
+                            {"seq", earlier->seq},
+                            {"ts", protocol::format_timestamp(earlier->ts_ms)},
+                            {"duplicate", true}};
+            return r;
+          }
+        }
+        const auto now = now_ms();
+        r.broadcast = append_room_event(db, room->room_id, room->public_id,
+                                        protocol::room_event_type::message, {me.login, me.name},
+                                        me.user_id, json{{"text", std::move(body.text)}}, 0, now,
+                                        std::move(body.nonce));
+        r.result = json{{"room", room->public_id},
+                        {"seq", r.broadcast->seq},
+                        {"ts", protocol::format_timestamp(now)}};
+        return r;
+      },
+      finisher(request.id));
+}
+
+void Connection::history(const protocol::Request& request) {
+  protocol::FetchHistory body;
+  if (!parse_body(request, body)) return;
+  struct Page {
+    OperationResult reply;
+    std::int64_t room_id = 0;
+    std::string audit_detail;
+  };
+  services_.store.read(
+      [user_id = identity_->user_id, body = std::move(body)](storage::Database& db) {
+        Page page;
+        const auto room = storage::find_membership(db, body.room, user_id);
+        if (!room) {
+          page.reply = OperationResult::failure(Errc::not_found, "room not found");
+          return page;
+        }
+        storage::EventRange range;
+        range.from = body.from.value_or(1);
+        range.to = body.to.value_or(INT64_MAX);
+        range.newest_first = body.order == protocol::Order::newest_first;
+        range.limit = body.limit + 1;  // one more, to know whether there is more
+        auto events = storage::events_in_range(db, room->room_id, range);
+        const bool has_more = static_cast<std::int64_t>(events.size()) > body.limit;
+        if (has_more) events.pop_back();
+        json list = json::array();
+        for (const auto& e : events) list.push_back(protocol::to_json(to_room_event(e, room->public_id)));
+        page.reply.result = json{{"room", room->public_id},
+                                 {"events", std::move(list)},
+                                 {"has_more", has_more},
+                                 {"last_seq", storage::last_seq(db, room->room_id)}};
+        page.room_id = room->room_id;
+        page.audit_detail = events.empty() ? "events=0"
+                                           : "seq=" + std::to_string(events.front().seq) + ".." +
+                                                 std::to_string(events.back().seq) +
+                                                 " events=" + std::to_string(events.size());
+        return page;
+      },
+      [this, keep = transport_.keep_alive(), id = request.id,
+       user_id = identity_->user_id](std::optional<Page> page) mutable {
+        if (page && !page->reply.error) {
+          // Every read of a room's history is audited: who, which room, which range.
+          services_.store.write(
+              [user_id, room_id = page->room_id, detail = page->audit_detail](storage::Database& db) {
+                storage::append_audit(db, now_ms(), user_id, "history.read", room_id, detail);
+                return true;
+              },
+              [](std::optional<bool>) {});
+        }
+        finish(id, page ? std::optional(std::move(page->reply)) : std::nullopt);
+      });
+}
+
+}  // namespace musubi::server

@@ -1,0 +1,26 @@
+#include "server/room_log.hpp"
+
+#include "protocol/envelope.hpp"
+#include "storage/events.hpp"
+
+namespace musubi::server {
+
+std::shared_ptr<const RoomBroadcast> append_room_event(
+    storage::Database& db, std::int64_t room_id, const std::string& public_id,
+    std::string_view type, const protocol::Person& author, std::int64_t author_id,
+    nlohmann::json content, std::int64_t subject_user_id, std::int64_t now_ms,
+    std::optional<std::string> nonce) {
+  const auto seq = storage::append_event(
+      db, storage::NewEvent{room_id, std::string(type), author_id, protocol::dump(content),
+                            std::move(nonce), now_ms});
+  auto broadcast = std::make_shared<RoomBroadcast>();
+  broadcast->room_id = room_id;
+  broadcast->seq = seq;
+  broadcast->type = type;
+  broadcast->subject_user_id = subject_user_id;
+  broadcast->frame = std::make_shared<const std::string>(protocol::encode_room_event(
+      protocol::RoomEvent{public_id, seq, now_ms, std::string(type), author, std::move(content)}));
+  return broadcast;
+}
+
+}  // namespace musubi::server

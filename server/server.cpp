@@ -1,0 +1,144 @@
+#include "server/server.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "server/data_directory.hpp"
+#include "server/listener.hpp"
+#include "server/log.hpp"
+#include "server/revocation_watcher.hpp"
+#include "server/tls_context.hpp"
+
+namespace musubi::server {
+
+namespace net = boost::asio;
+
+namespace {
+
+storage::StoreOptions store_options(const ServerConfig& config) {
+  storage::StoreOptions options;
+  options.path = config.database_path();
+  options.synchronous = config.storage.synchronous;
+  options.readers = config.storage.readers;
+  options.max_batch = config.storage.max_batch;
+  return options;
+}
+
+// The server's own origins: what a browser page served by this server would send.
+std::vector<std::string> default_origins(const std::string& host, unsigned short port) {
+  const std::string suffix = ":" + std::to_string(port);
+  std::vector<std::string> origins;
+  const bool loopback = host == "127.0.0.1" || host == "::1" || host == "localhost";
+  if (loopback) {
+    origins = {"https://localhost" + suffix, "https://127.0.0.1" + suffix,
+               "https://[::1]" + suffix};
+  } else if (host.find(':') != std::string::npos) {
+    origins = {"https://[" + host + "]" + suffix};
+  } else {
+    origins = {"https://" + host + suffix};
+  }
+  if (port == 443) {
+    for (auto o : std::vector<std::string>(origins)) {
+      origins.push_back(o.substr(0, o.size() - suffix.size()));
+    }
+  }
+  return origins;
+}
+
+LockoutPolicy lockout_policy(const Limits& limits) {
+  return LockoutPolicy{limits.max_failed_signins, limits.lockout_seconds * 1000LL,
+                       limits.max_lockout_seconds * 1000LL};
+}
+
+protocol::BodyLimits body_limits(const Limits& limits) {
+  protocol::BodyLimits b;
+  b.max_text_chars = limits.max_text_chars;
+  return b;
+}
+
+}  // namespace
+
+Server::Server(ServerConfig config)
+    : config_(std::move(config)),
+      hasher_(config_.security.argon2_ops, config_.security.argon2_memory_kib),
+      tls_(net::ssl::context::tls_server),
+      auth_pool_(2) {
+  const auto address = parse_listen_address(config_.listen);
+  prepare_data_directory(config_);
+  const auto tls_files = ensure_tls_files(config_);
+  cert_file_ = tls_files.cert;
+  if (tls_files.generated) {
+    MUSUBI_LOG(info) << "generated self-signed certificate " << tls_files.cert.string();
+  }
+  tls_ = make_server_tls_context(tls_files.cert, tls_files.key);
+  bootstrap_password_ = bootstrap_administrator(config_, hasher_);
+  store_ = std::make_unique<storage::Store>(store_options(config_));
+  services_ = std::make_unique<Services>(Services{config_, *store_, hub_, registry_, hasher_,
+                                                  auth_pool_, lockout_policy(config_.limits),
+                                                  body_limits(config_.limits), {}});
+  const net::ip::tcp::endpoint endpoint(net::ip::make_address(address.host), address.port);
+  listener_ = std::make_shared<Listener>(ioc_, tls_, endpoint, *services_, live_);
+  port_ = listener_->local_endpoint().port();
+  services_->allowed_origins = config_.security.allowed_origins.empty()
+                                   ? default_origins(address.host, port_)
+                                   : config_.security.allowed_origins;
+  watcher_ = std::make_shared<RevocationWatcher>(
+      net::make_strand(ioc_), *store_, registry_,
+      std::chrono::milliseconds(config_.timeouts.revocation_poll_ms));
+}
+
+Server::~Server() {
+  stop();
+  wait();
+}
+
+void Server::start() {
+  work_.emplace(ioc_.get_executor());
+  listener_->start();
+  watcher_->start();
+  const unsigned n =
+      config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < n; ++i) {
+    threads_.emplace_back([this] {
+      ioc_.run();
+      std::lock_guard lock(mutex_);
+      stopped_cv_.notify_all();
+    });
+  }
+}
+
+void Server::stop() {
+  std::lock_guard lock(mutex_);
+  if (stop_requested_) return;
+  stop_requested_ = true;
+  drain_thread_ = std::thread([this] { drain(); });
+}
+
+void Server::drain() {
+  MUSUBI_LOG(info) << "shutting down: no new connections, finishing queued writes";
+  listener_->stop();
+  watcher_->stop();
+  // Every queued write commits and its ack and events are queued to their connections.
+  auth_pool_.join();
+  store_->stop();
+  // Each connection sends what it has queued, then a close frame (1001).
+  live_.shut_down_all();
+  work_.reset();
+  std::unique_lock lock(mutex_);
+  if (threads_.empty()) return;  // never started
+  const bool done = stopped_cv_.wait_for(
+      lock, std::chrono::seconds(config_.timeouts.shutdown_seconds), [this] { return ioc_.stopped(); });
+  if (!done) {
+    MUSUBI_LOG(warn) << "shutdown: " << live_.size() << " connections did not close in time";
+    ioc_.stop();
+  }
+}
+
+void Server::wait() {
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  if (drain_thread_.joinable()) drain_thread_.join();
+}
+
+}  // namespace musubi::server

@@ -1,0 +1,204 @@
+// session.sign_in, session.resume, session.sign_out.
+#include <boost/asio/post.hpp>
+
+#include "protocol/timestamp.hpp"
+#include "server/clock.hpp"
+#include "server/connection.hpp"
+#include "server/connection_registry.hpp"
+#include "server/password_hasher.hpp"
+#include "server/random_secrets.hpp"
+#include "server/revocation_watcher.hpp"
+#include "storage/audit.hpp"
+#include "storage/sessions.hpp"
+#include "storage/store.hpp"
+#include "storage/users.hpp"
+
+namespace musubi::server {
+
+using nlohmann::json;
+using protocol::Errc;
+
+namespace {
+
+constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+
+json user_json(const storage::User& user) {
+  return json{{"login", user.login}, {"name", user.name}, {"admin", user.is_admin}};
+}
+
+std::string seconds_text(std::int64_t ms) { return std::to_string((ms + 999) / 1000); }
+
+}  // namespace
+
+void Connection::sign_in(const protocol::Request& request) {
+  protocol::SignIn body;
+  if (!parse_body(request, body)) return;
+  if (identity_) {
+    reply_error(request.id, Errc::conflict, "already signed in; sign out first");
+    return;
+  }
+  struct Lookup {
+    std::optional<storage::User> user;
+    storage::SigninFailures failures;
+  };
+  // 1. Reader thread: the user and the login's failure count.
+  services_.store.read(
+      [login = body.login](storage::Database& db) {
+        return Lookup{storage::find_user_by_login(db, login), storage::signin_failures(db, login)};
+      },
+      [this, keep = transport_.keep_alive(), id = request.id,
+       body = std::move(body)](std::optional<Lookup> lookup) mutable {
+        if (!lookup) {
+          on_strand([this, id] { reply_error(id, Errc::unavailable, "storage unavailable"); });
+          return;
+        }
+        // 2. Auth pool: Argon2id (or the same effort for an unknown login).
+        boost::asio::post(services_.auth_pool, [this, keep, id, body = std::move(body),
+                                                lookup = std::move(*lookup)]() mutable {
+          const auto now = now_ms();
+          if (lookup.failures.locked_until_ms > now) {
+            const auto wait = lookup.failures.locked_until_ms - now;
+            on_strand([this, id, wait] {
+              reply_error(id, Errc::locked_out,
+                          "too many failed sign-ins; try again in " + seconds_text(wait) + " s");
+            });
+            return;
+          }
+          bool ok = false;
+          if (lookup.user) {
+            ok = services_.hasher.verify(lookup.user->password_hash, body.password) &&
+                 !lookup.user->disabled;
+          } else {
+            services_.hasher.verify_dummy(body.password);
+          }
+          const std::optional<std::int64_t> user_id =
+              lookup.user ? std::optional(lookup.user->id) : std::nullopt;
+          finish_sign_in(id, std::move(body.login), std::move(body.device), user_id, ok);
+        });
+      });
+}
+
+// Any thread. 3. Writer: record the outcome (session or failure) durably, then reply.
+void Connection::finish_sign_in(const json& id, std::string login, std::string device,
+                                std::optional<std::int64_t> user_id, bool password_ok) {
+  struct Outcome {
+    std::optional<Identity> identity;
+    std::string token;
+    std::int64_t expires_ms = 0;
+    std::int64_t locked_for_ms = 0;
+    json user;
+  };
+  const auto ttl = services_.config.security.token_ttl_days * kDayMs;
+  services_.store.write(
+      [lockout = services_.lockout, login, device, user_id, password_ok, ttl,
+       peer = peer_](storage::Database& db) -> Outcome {
+        const auto now = now_ms();
+        Outcome out;
+        if (!password_ok) {
+          auto failures = storage::signin_failures(db, login);
+          failures.failures += 1;
+          failures.locked_until_ms = lockout.locked_until(failures.failures, now);
+          storage::save_signin_failures(db, login, failures);
+          storage::append_audit(db, now, user_id, "sign_in.failed", std::nullopt,
+                                "login=" + login + " peer=" + peer);
+          if (failures.locked_until_ms > now) out.locked_for_ms = failures.locked_until_ms - now;
+          return out;
+        }
+        const auto user = storage::find_user_by_id(db, *user_id);
+        if (!user || user->disabled) return out;
+        storage::clear_signin_failures(db, login);
+        out.token = new_session_token();
+        out.expires_ms = now + ttl;
+        const auto session_id =
+            storage::insert_session(db, user->id, hash_token(out.token), device, now,
+                                    out.expires_ms);
+        storage::append_audit(db, now, user->id, "sign_in", std::nullopt,
+                              "session=" + std::to_string(session_id) + " peer=" + peer);
+        out.identity = Identity{user->id, session_id, user->login, user->name, user->is_admin};
+        out.user = user_json(*user);
+        return out;
+      },
+      [this, keep = transport_.keep_alive(), id](std::optional<Outcome> outcome) mutable {
+        on_strand([this, id, outcome = std::move(outcome)]() mutable {
+          if (!outcome) return reply_error(id, Errc::unavailable, "storage unavailable");
+          if (!outcome->identity) {
+            if (outcome->locked_for_ms > 0) {
+              return reply_error(id, Errc::locked_out,
+                                 "too many failed sign-ins; try again in " +
+                                     seconds_text(outcome->locked_for_ms) + " s");
+            }
+            return reply_error(id, Errc::invalid_credentials, "wrong login or password");
+          }
+          if (closed_) return;
+          become(std::move(*outcome->identity));
+          reply_ok(id, json{{"token", outcome->token},
+                            {"expires", protocol::format_timestamp(outcome->expires_ms)},
+                            {"user", outcome->user}});
+        });
+      });
+}
+
+void Connection::resume(const protocol::Request& request) {
+  protocol::ResumeSession body;
+  if (!parse_body(request, body)) return;
+  struct Outcome {
+    Identity identity;
+    std::int64_t expires_ms = 0;
+    json user;
+  };
+  const auto ttl = services_.config.security.token_ttl_days * kDayMs;
+  services_.store.write(
+      [hash = hash_token(body.token), ttl](storage::Database& db) -> std::optional<Outcome> {
+        const auto now = now_ms();
+        const auto session = storage::find_session_by_token_hash(db, hash);
+        if (!session || session->revoked || session->expires_ms <= now) return std::nullopt;
+        const auto user = storage::find_user_by_id(db, session->user_id);
+        if (!user || user->disabled) return std::nullopt;
+        storage::touch_session(db, session->id, now, now + ttl);
+        return Outcome{Identity{user->id, session->id, user->login, user->name, user->is_admin},
+                       now + ttl, user_json(*user)};
+      },
+      [this, keep = transport_.keep_alive(),
+       id = request.id](std::optional<std::optional<Outcome>> outcome) mutable {
+        on_strand([this, id, outcome = std::move(outcome)]() mutable {
+          if (!outcome) return reply_error(id, Errc::unavailable, "storage unavailable");
+          if (!*outcome) {
+            return reply_error(id, Errc::invalid_token,
+                               "session unknown, expired or revoked; sign in again");
+          }
+          if (closed_) return;
+          auto& o = **outcome;
+          become(std::move(o.identity));
+          reply_ok(id, json{{"expires", protocol::format_timestamp(o.expires_ms)},
+                            {"user", o.user}});
+        });
+      });
+}
+
+void Connection::sign_out(const protocol::Request& request) {
+  const Identity me = *identity_;
+  // Leave at once: nothing more reaches this connection as that user, whatever happens next.
+  stop_following_all();
+  services_.registry.remove(this);
+  identity_.reset();
+  services_.store.write(
+      [me, peer = peer_](storage::Database& db) {
+        const auto now = now_ms();
+        storage::revoke_session(db, me.session_id, now, "signed_out");
+        storage::append_audit(db, now, me.user_id, "sign_out", std::nullopt,
+                              "session=" + std::to_string(me.session_id) + " peer=" + peer);
+        return true;
+      },
+      [this, keep = transport_.keep_alive(), id = request.id, me](std::optional<bool> done) {
+        if (done) {
+          apply_revocation(services_.registry,
+                           storage::Revocation{0, me.user_id, me.session_id, "signed_out"});
+        }
+        on_strand([this, id, ok = done.has_value()] {
+          if (!ok) return reply_error(id, Errc::unavailable, "storage unavailable");
+          reply_ok(id, json::object());
+        });
+      });
+}
+
+}  // namespace musubi::server

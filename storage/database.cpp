@@ -1,0 +1,89 @@
+#include "storage/database.hpp"
+
+#include <sqlite3.h>
+
+namespace musubi::storage {
+
+void check(sqlite3* db, int rc, const char* context) {
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
+  std::string message = context;
+  message += ": ";
+  message += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  throw SqliteError(rc, message);
+}
+
+Database::Database(const std::filesystem::path& path, OpenMode mode,
+                   const std::string& synchronous, int busy_timeout_ms) {
+  const int flags = (mode == OpenMode::read_write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                                  : SQLITE_OPEN_READONLY) |
+                    SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string message = "open " + path.string() + ": " +
+                                (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw SqliteError(rc, message);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, busy_timeout_ms);
+  if (mode == OpenMode::read_write) {
+    exec("PRAGMA journal_mode=WAL");
+    // Only a fixed set of values is accepted, so this is never user text in SQL.
+    static const char* const allowed[] = {"OFF", "NORMAL", "FULL", "EXTRA"};
+    bool known = false;
+    for (const char* value : allowed) known = known || synchronous == value;
+    if (!known) throw SqliteError(SQLITE_MISUSE, "synchronous must be OFF, NORMAL, FULL or EXTRA");
+    exec(("PRAGMA synchronous=" + synchronous).c_str());
+    exec("PRAGMA foreign_keys=ON");
+  }
+}
+
+Database::~Database() {
+  statements_.clear();  // finalize before closing
+  sqlite3_close(db_);
+}
+
+void Database::exec(const char* sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    std::string message = error ? error : sqlite3_errstr(rc);
+    sqlite3_free(error);
+    throw SqliteError(rc, message);
+  }
+}
+
+Statement& Database::prepare(std::string_view sql) {
+  auto it = statements_.find(std::string(sql));
+  if (it == statements_.end()) {
+    auto statement = std::make_unique<Statement>(db_, std::string(sql).c_str());
+    it = statements_.emplace(std::string(sql), std::move(statement)).first;
+  }
+  return it->second->reset();
+}
+
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+int Database::changes() const { return sqlite3_changes(db_); }
+
+Transaction::Transaction(Database& db, Kind kind) : db_(db) {
+  db_.exec(kind == Kind::immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+Transaction::~Transaction() {
+  if (!done_) {
+    try {
+      db_.exec("ROLLBACK");
+    } catch (const SqliteError&) {
+      // The transaction may already have been rolled back by SQLite itself.
+    }
+  }
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace musubi::storage

@@ -1,0 +1,114 @@
+#include "storage/rooms.hpp"
+
+#include "storage/database.hpp"
+
+namespace musubi::storage {
+
+std::string_view to_string(Role role) noexcept { return role == Role::admin ? "admin" : "member"; }
+
+std::optional<Role> parse_role(std::string_view text) noexcept {
+  if (text == "admin") return Role::admin;
+  if (text == "member") return Role::member;
+  return std::nullopt;
+}
+
+std::optional<Membership> find_membership(Database& db, std::string_view public_id,
+                                          std::int64_t user_id) {
+  auto& st = db.prepare(
+      "SELECT r.id, m.role, r.title FROM rooms r "
+      "JOIN members m ON m.room_id = r.id "
+      "JOIN users u ON u.id = m.user_id "
+      "WHERE r.public_id = ? AND m.user_id = ? AND u.disabled = 0");
+  st.bind(1, public_id).bind(2, user_id);
+  std::optional<Membership> found;
+  if (st.step()) {
+    found = Membership{st.int64(0), std::string(public_id), st.text(2),
+                       parse_role(st.text(1)).value_or(Role::member)};
+  }
+  st.reset();
+  return found;
+}
+
+std::int64_t insert_room(Database& db, std::string_view public_id, std::string_view title,
+                         std::int64_t creator, std::int64_t now_ms) {
+  db.prepare("INSERT INTO rooms (public_id, title, created_by, created_ms) VALUES (?, ?, ?, ?)")
+      .bind(1, public_id)
+      .bind(2, title)
+      .bind(3, creator)
+      .bind(4, now_ms)
+      .run();
+  const auto room_id = db.last_insert_rowid();
+  insert_member(db, room_id, creator, Role::admin, creator, now_ms);
+  return room_id;
+}
+
+bool insert_member(Database& db, std::int64_t room_id, std::int64_t user_id, Role role,
+                   std::int64_t added_by, std::int64_t now_ms) {
+  db.prepare(
+        "INSERT INTO members (room_id, user_id, role, added_by, added_ms) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING")
+      .bind(1, room_id)
+      .bind(2, user_id)
+      .bind(3, to_string(role))
+      .bind(4, added_by)
+      .bind(5, now_ms)
+      .run();
+  return db.changes() > 0;
+}
+
+bool delete_member(Database& db, std::int64_t room_id, std::int64_t user_id) {
+  db.prepare("DELETE FROM members WHERE room_id = ? AND user_id = ?")
+      .bind(1, room_id)
+      .bind(2, user_id)
+      .run();
+  return db.changes() > 0;
+}
+
+std::optional<Role> member_role(Database& db, std::int64_t room_id, std::int64_t user_id) {
+  auto& st = db.prepare("SELECT role FROM members WHERE room_id = ? AND user_id = ?");
+  st.bind(1, room_id).bind(2, user_id);
+  std::optional<Role> role;
+  if (st.step()) role = parse_role(st.text(0));
+  st.reset();
+  return role;
+}
+
+std::int64_t count_admins(Database& db, std::int64_t room_id) {
+  auto& st = db.prepare("SELECT COUNT(*) FROM members WHERE room_id = ? AND role = 'admin'");
+  st.bind(1, room_id).step();
+  const auto n = st.int64(0);
+  st.reset();
+  return n;
+}
+
+std::vector<RoomSummary> rooms_of_user(Database& db, std::int64_t user_id) {
+  auto& st = db.prepare(
+      "SELECT r.public_id, r.title, m.role, "
+      "  (SELECT COALESCE(MAX(seq), 0) FROM events e WHERE e.room_id = r.id) AS last_seq, "
+      "  (SELECT COUNT(*) FROM members m2 WHERE m2.room_id = r.id), "
+      "  (SELECT ts_ms FROM events e WHERE e.room_id = r.id ORDER BY seq DESC LIMIT 1) AS last_ts "
+      "FROM members m JOIN rooms r ON r.id = m.room_id "
+      "WHERE m.user_id = ? ORDER BY last_ts DESC, r.id DESC");
+  st.bind(1, user_id);
+  std::vector<RoomSummary> rooms;
+  while (st.step()) {
+    rooms.push_back(RoomSummary{st.text(0), st.text(1), parse_role(st.text(2)).value_or(Role::member),
+                                st.int64(3), st.int64(4)});
+  }
+  return rooms;
+}
+
+std::vector<MemberInfo> members_of_room(Database& db, std::int64_t room_id) {
+  auto& st = db.prepare(
+      "SELECT u.id, u.login, u.name, m.role FROM members m JOIN users u ON u.id = m.user_id "
+      "WHERE m.room_id = ? ORDER BY m.added_ms, u.login");
+  st.bind(1, room_id);
+  std::vector<MemberInfo> members;
+  while (st.step()) {
+    members.push_back(MemberInfo{st.int64(0), st.text(1), st.text(2),
+                                 parse_role(st.text(3)).value_or(Role::member)});
+  }
+  return members;
+}
+
+}  // namespace musubi::storage

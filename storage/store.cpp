@@ -1,0 +1,31 @@
+#include "storage/store.hpp"
+
+#include "storage/migrations.hpp"
+
+namespace musubi::storage {
+
+namespace {
+
+std::unique_ptr<Database> open_writer(const StoreOptions& options) {
+  auto db = std::make_unique<Database>(options.path, OpenMode::read_write, options.synchronous,
+                                       options.busy_timeout_ms);
+  migrate(*db);
+  return db;
+}
+
+}  // namespace
+
+Store::Store(const StoreOptions& options)
+    : options_(options),
+      writer_(open_writer(options), options.max_batch),
+      readers_(std::make_unique<ReaderPool>(options.path, options.readers,
+                                            options.busy_timeout_ms)) {}
+
+Store::~Store() { stop(); }
+
+void Store::stop() {
+  writer_.stop();
+  readers_->stop();
+}
+
+}  // namespace musubi::storage

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+
+#include "storage/reader_pool.hpp"
+#include "storage/writer.hpp"
+
+namespace musubi::storage {
+
+struct StoreOptions {
+  std::filesystem::path path;
+  std::string synchronous = "FULL";  // OFF, NORMAL, FULL or EXTRA
+  int readers = 2;
+  std::size_t max_batch = 1000;  // jobs per group commit
+  int busy_timeout_ms = 5000;
+};
+
+// The database as the server sees it: one writer thread with group commit and a pool of reader
+// threads. Opening creates the file when needed and applies migrations.
+class Store {
+ public:
+  explicit Store(const StoreOptions& options);  // throws SqliteError
+  ~Store();
+
+  // Runs `work(Database&) -> T` in the next group commit; then `done(std::optional<T>)` on the
+  // writer thread, with nullopt when the work threw or the commit failed. Thread-safe.
+  template <class Work, class Done>
+  void write(Work work, Done done) {
+    submit(writer_, std::move(work), std::move(done));
+  }
+
+  // Runs `work(Database&) -> T` on a reader thread in one read snapshot; then
+  // `done(std::optional<T>)` on that thread. Thread-safe.
+  template <class Work, class Done>
+  void read(Work work, Done done) {
+    submit(*readers_, std::move(work), std::move(done));
+  }
+
+  // Refuses new work, finishes what is queued, joins every thread. Idempotent.
+  void stop();
+
+  WriterStats writer_stats() const { return writer_.stats(); }
+  const StoreOptions& options() const { return options_; }
+
+ private:
+  template <class Queue, class Work, class Done>
+  static void submit(Queue& queue, Work work, Done done) {
+    using T = std::invoke_result_t<Work&, Database&>;
+    auto result = std::make_shared<std::optional<T>>();
+    queue.submit(Job{[result, work = std::move(work)](Database& db) mutable {
+                       result->emplace(work(db));
+                     },
+                     [result, done = std::move(done)](bool ok) mutable {
+                       done(ok ? std::move(*result) : std::optional<T>{});
+                     }});
+  }
+
+  StoreOptions options_;
+  Writer writer_;
+  std::unique_ptr<ReaderPool> readers_;
+};
+
+}  // namespace musubi::storage

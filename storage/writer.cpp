@@ -1,0 +1,93 @@
+#include "storage/writer.hpp"
+
+#include <cstdio>
+
+namespace musubi::storage {
+
+Writer::Writer(std::unique_ptr<Database> db, std::size_t max_batch)
+    : db_(std::move(db)), max_batch_(max_batch == 0 ? 1 : max_batch), thread_([this] { run(); }) {}
+
+Writer::~Writer() { stop(); }
+
+void Writer::submit(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      queue_.push_back(std::move(job));
+      wake_.notify_one();
+      return;
+    }
+  }
+  if (job.done) job.done(false);
+}
+
+void Writer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    wake_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+WriterStats Writer::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void Writer::run() {
+  std::deque<Job> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      const std::size_t n = std::min(queue_.size(), max_batch_);
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commit_batch(batch);
+    batch.clear();
+  }
+}
+
+void Writer::commit_batch(std::deque<Job>& batch) {
+  std::vector<bool> applied(batch.size(), false);
+  bool committed = false;
+  std::uint64_t failed = 0;
+  try {
+    Transaction tx(*db_, Transaction::Kind::immediate);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      db_->exec("SAVEPOINT job");
+      try {
+        batch[i].apply(*db_);
+        db_->exec("RELEASE job");
+        applied[i] = true;
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "musubid: storage: write job failed: %s\n", e.what());
+        db_->exec("ROLLBACK TO job");
+        db_->exec("RELEASE job");
+        ++failed;
+      }
+    }
+    tx.commit();
+    committed = true;
+  } catch (const std::exception& e) {
+    // BEGIN or COMMIT failed (disk full, I/O error): nothing of this batch is durable.
+    std::fprintf(stderr, "musubid: storage: commit of %zu jobs failed: %s\n", batch.size(),
+                 e.what());
+  }
+  {
+    std::lock_guard lock(mutex_);
+    stats_.commits += committed ? 1 : 0;
+    stats_.jobs += batch.size();
+    stats_.failed_jobs += committed ? failed : batch.size();
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].done) batch[i].done(committed && applied[i]);
+  }
+}
+
+}  // namespace musubi::storage

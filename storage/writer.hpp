@@ -1,0 +1,53 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "storage/database.hpp"
+#include "storage/job.hpp"
+
+namespace musubi::storage {
+
+// Statistics of the writer since start, for /metrics and benchmarks.
+struct WriterStats {
+  std::uint64_t commits = 0;
+  std::uint64_t jobs = 0;
+  std::uint64_t failed_jobs = 0;
+};
+
+// The only thread that writes to the database. Jobs queue up while the previous commit is
+// fsyncing; the next transaction takes all of them at once (group commit), so that a burst costs
+// one fsync instead of one per message. Each job runs in a savepoint of its own, so that one
+// failing job does not undo the others; `done(true)` means its changes are durable.
+class Writer {
+ public:
+  Writer(std::unique_ptr<Database> db, std::size_t max_batch);
+  ~Writer();  // same as stop()
+
+  // Queues a job. After stop(), `done(false)` is called at once on the caller's thread.
+  void submit(Job job);
+
+  // Refuses new jobs, finishes the queued ones, joins the thread. Idempotent.
+  void stop();
+
+  WriterStats stats() const;
+
+ private:
+  void run();
+  void commit_batch(std::deque<Job>& batch);
+
+  std::unique_ptr<Database> db_;
+  const std::size_t max_batch_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  WriterStats stats_;
+  std::thread thread_;
+};
+
+}  // namespace musubi::storage

@@ -41,11 +41,13 @@ void Connection::sign_in(const protocol::Request& request) {
     std::optional<storage::User> user;
     storage::SigninFailures failures;
   };
-  // 1. Reader thread: the user and the login's failure count.
+  // 1. Reader thread: the user and the login's failure count. (The login is copied before the
+  // call: argument evaluation order is unspecified, and the second lambda moves `body`.)
+  auto lookup_user = [login = body.login](storage::Database& db) {
+    return Lookup{storage::find_user_by_login(db, login), storage::signin_failures(db, login)};
+  };
   services_.store.read(
-      [login = body.login](storage::Database& db) {
-        return Lookup{storage::find_user_by_login(db, login), storage::signin_failures(db, login)};
-      },
+      std::move(lookup_user),
       [this, keep = transport_.keep_alive(), id = request.id,
        body = std::move(body)](std::optional<Lookup> lookup) mutable {
         if (!lookup) {

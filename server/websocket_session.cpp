@@ -18,6 +18,7 @@ namespace http = beast::http;
 WebSocketSession::WebSocketSession(TlsStream&& stream, Services& services, LiveSockets& live,
                                    std::string peer)
     : ws_(std::move(stream)),
+      close_timer_(ws_.get_executor()),
       services_(services),
       live_(live),
       connection_(services, *this, std::move(peer)) {}
@@ -115,8 +116,13 @@ void WebSocketSession::close(unsigned short code, std::string reason) {
   close_reason_.reason = std::move(reason);
   // Queued frames and the close handshake get a bounded time: a client that stopped reading
   // must not hold the socket forever.
-  beast::get_lowest_layer(ws_).expires_after(
-      std::chrono::seconds(services_.config.timeouts.close_seconds));
+  close_timer_.expires_after(std::chrono::seconds(services_.config.timeouts.close_seconds));
+  close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    self->finish();
+  });
   if (!writing_) do_close();
 }
 
@@ -136,6 +142,7 @@ void WebSocketSession::shut_down() {
 void WebSocketSession::finish() {
   if (finished_) return;
   finished_ = true;
+  close_timer_.cancel();
   connection_.on_closed();
   // Pending operations complete with errors; the session is freed with the last handler.
   beast::error_code ignored;

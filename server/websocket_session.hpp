@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
@@ -54,6 +55,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   void finish();
 
   boost::beast::websocket::stream<TlsStream> ws_;
+  boost::asio::steady_timer close_timer_;  // bounds the close: queued frames and handshake
   Services& services_;
   LiveSockets& live_;
   boost::beast::flat_buffer buffer_;

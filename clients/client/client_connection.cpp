@@ -1,0 +1,320 @@
+#include "clients/client/client_connection.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "protocol/room_event.hpp"
+
+namespace musubi::client {
+
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+struct ClientConnection::Impl {
+  net::io_context ioc;
+  ssl::context tls{ssl::context::tls_client};
+  websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws{ioc, tls};
+  beast::flat_buffer buffer;
+  bool reading = false;
+};
+
+namespace {
+
+// When MUSUBI_FRAME_LOG names a file, every text frame is appended to it as
+// {"conn","dir","frame"}: the tests check real frames against protocol/schemas/.
+struct FrameLog {
+  std::mutex mutex;
+  std::FILE* file = nullptr;
+  std::atomic<std::uint64_t> connections{0};
+
+  FrameLog() {
+    if (const char* path = std::getenv("MUSUBI_FRAME_LOG")) file = std::fopen(path, "a");
+    // One write() per line (fflush after each), so that parallel test processes appending to
+    // the same file never interleave within a line.
+    if (file) std::setvbuf(file, nullptr, _IOFBF, 1 << 20);
+  }
+  ~FrameLog() {
+    if (file) std::fclose(file);
+  }
+};
+
+FrameLog& frame_log() {
+  static FrameLog log;
+  return log;
+}
+
+void configure_tls(ssl::context& ctx, const TlsOptions& tls, const std::string& host) {
+  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+  if (tls.insecure) {
+    ctx.set_verify_mode(ssl::verify_none);
+    return;
+  }
+  ctx.set_verify_mode(ssl::verify_peer);
+  if (!tls.ca_file.empty()) {
+    beast::error_code ec;
+    ctx.load_verify_file(tls.ca_file, ec);
+    if (ec) throw ClientError("cannot read CA file " + tls.ca_file + ": " + ec.message());
+  } else {
+    ctx.set_default_verify_paths();
+  }
+  ctx.set_verify_callback(ssl::host_name_verification(host));
+}
+
+}  // namespace
+
+ClientConnection::ClientConnection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  if (frame_log().file) {
+    log_id_ = std::to_string(::getpid()) + "-" + std::to_string(++frame_log().connections);
+  }
+}
+
+ClientConnection::~ClientConnection() {
+  if (!closed_) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(impl_->ws).socket().close(ignored);
+  }
+}
+
+std::unique_ptr<ClientConnection> ClientConnection::connect(const ConnectOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  configure_tls(impl->tls, options.tls, options.url.host);
+  auto& ws = impl->ws;
+  auto& tcp_layer = beast::get_lowest_layer(ws);
+  const auto deadline = Clock::now() + options.timeout;
+
+  // Each step runs the io_context until its handler has run: simple, and bounded by the
+  // tcp_stream's expiry.
+  auto run = [&](auto&& start) {
+    beast::error_code result = net::error::would_block;
+    start(result);
+    impl->ioc.restart();
+    while (result == net::error::would_block) {
+      if (impl->ioc.run_one_until(deadline) == 0) break;
+    }
+    if (result == net::error::would_block) result = net::error::timed_out;
+    return result;
+  };
+
+  tcp::resolver resolver(impl->ioc);
+  beast::error_code ec;
+  const auto endpoints = resolver.resolve(options.url.host, options.url.port, ec);
+  if (ec) throw ClientError("cannot resolve " + options.url.host + ": " + ec.message());
+  tcp_layer.expires_at(deadline);
+  ec = run([&](beast::error_code& r) {
+    tcp_layer.async_connect(endpoints, [&r](beast::error_code e, const tcp::endpoint&) { r = e; });
+  });
+  if (ec) throw ClientError("cannot connect to " + options.url.to_string() + ": " + ec.message());
+  tcp_layer.socket().set_option(tcp::no_delay(true));
+
+  if (!SSL_set_tlsext_host_name(ws.next_layer().native_handle(), options.url.host.c_str())) {
+    throw ClientError("cannot set TLS server name");
+  }
+  ec = run([&](beast::error_code& r) {
+    ws.next_layer().async_handshake(ssl::stream_base::client, [&r](beast::error_code e) { r = e; });
+  });
+  if (ec) throw ClientError("TLS handshake with " + options.url.host + " failed: " + ec.message());
+
+  tcp_layer.expires_never();
+  ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+  ws.set_option(websocket::stream_base::decorator([options](websocket::request_type& req) {
+    req.set(beast::http::field::user_agent, "musubi-client");
+    if (!options.subprotocol.empty()) {
+      req.set(beast::http::field::sec_websocket_protocol, options.subprotocol);
+    }
+    if (!options.origin.empty()) req.set(beast::http::field::origin, options.origin);
+  }));
+  ws.read_message_max(64 * 1024 * 1024);
+  websocket::response_type response;
+  const std::string host_header = options.url.host + ":" + options.url.port;
+  tcp_layer.expires_at(deadline);  // bounds the upgrade; cleared again below
+  ec = run([&](beast::error_code& r) {
+    ws.async_handshake(response, host_header, options.url.path,
+                       [&r](beast::error_code e) { r = e; });
+  });
+  if (ec) {
+    const int status = static_cast<int>(response.result_int());
+    if (status != 0 && status != 101) {
+      throw ClientError("server refused the WebSocket upgrade (HTTP " + std::to_string(status) +
+                            "): " + response.body(),
+                        status, response.body());
+    }
+    throw ClientError("WebSocket upgrade failed: " + ec.message());
+  }
+  tcp_layer.expires_never();
+
+  std::unique_ptr<ClientConnection> connection(new ClientConnection(std::move(impl)));
+  connection->start_read();
+  // The server greets every connection first.
+  auto welcome = connection->next_event(options.timeout);
+  if (!welcome || welcome->event != protocol::event::welcome) {
+    throw ClientError("server did not send a welcome event");
+  }
+  connection->welcome_ = welcome->body;
+  return connection;
+}
+
+void ClientConnection::start_read() {
+  if (impl_->reading || closed_) return;
+  impl_->reading = true;
+  impl_->ws.async_read(impl_->buffer, [this](beast::error_code ec, std::size_t) {
+    impl_->reading = false;
+    if (ec) {
+      const auto& reason = impl_->ws.reason();
+      closed_ = CloseInfo{static_cast<unsigned short>(reason.code), std::string(reason.reason.data(), reason.reason.size())};
+      if (reason.code == 0) closed_->reason = ec.message();
+      return;
+    }
+    std::string text = beast::buffers_to_string(impl_->buffer.data());
+    impl_->buffer.consume(impl_->buffer.size());
+    log("received", text);
+    auto decoded = protocol::decode_server_frame(text);
+    if (auto* frame = std::get_if<protocol::ServerFrame>(&decoded)) {
+      inbox_.push_back(std::move(*frame));
+    }
+    start_read();
+  });
+}
+
+template <class Pred>
+bool ClientConnection::run_until(Pred pred, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (!pred()) {
+    if (closed_ || Clock::now() >= deadline) return pred();
+    impl_->ioc.restart();
+    if (impl_->ioc.run_one_until(deadline) == 0 && impl_->ioc.stopped() && !impl_->reading) {
+      return pred();
+    }
+  }
+  return true;
+}
+
+void ClientConnection::log(std::string_view direction, std::string_view text) {
+  auto& fl = frame_log();
+  if (!fl.file) return;
+  auto frame = nlohmann::json::parse(text, nullptr, false);
+  if (frame.is_discarded()) return;
+  const auto line =
+      nlohmann::json{{"conn", log_id_}, {"dir", direction}, {"frame", std::move(frame)}}.dump();
+  std::lock_guard lock(fl.mutex);
+  std::fprintf(fl.file, "%s\n", line.c_str());
+  std::fflush(fl.file);
+}
+
+void ClientConnection::write(std::string text, bool binary) {
+  if (closed_) throw ClientError("connection closed: " + closed_->reason);
+  if (!binary) log("sent", text);
+  // Shared with the handler: after a timeout it may still run during a later wait.
+  struct State {
+    std::string text;
+    bool done = false;
+    beast::error_code result;
+  };
+  auto state = std::make_shared<State>();
+  state->text = std::move(text);
+  impl_->ws.binary(binary);
+  impl_->ws.async_write(net::buffer(state->text), [state](beast::error_code ec, std::size_t) {
+    state->result = ec;
+    state->done = true;
+  });
+  // A write to a healthy peer completes quickly; a stuck one means the server stopped reading.
+  if (!run_until([&] { return state->done; }, std::chrono::seconds(30))) {
+    throw ClientError(closed_ ? "connection closed: " + closed_->reason : "write timed out");
+  }
+  if (state->result) throw ClientError("write failed: " + state->result.message());
+}
+
+std::string ClientConnection::send_request(std::string_view op, const nlohmann::json& body) {
+  const std::string id = std::to_string(next_id_++);
+  write(protocol::dump(nlohmann::json{{"id", id}, {"op", op}, {"body", body}}), false);
+  return id;
+}
+
+void ClientConnection::send_text(std::string text) { write(std::move(text), false); }
+
+void ClientConnection::send_binary(std::string data) { write(std::move(data), true); }
+
+std::optional<protocol::ServerFrame> ClientConnection::reply_to(const std::string& id,
+                                                                std::chrono::milliseconds timeout) {
+  auto find = [&] {
+    for (auto it = inbox_.begin(); it != inbox_.end(); ++it) {
+      if (it->kind == protocol::ServerFrame::Kind::reply && it->id.is_string() &&
+          it->id.get<std::string>() == id) {
+        return it;
+      }
+    }
+    return inbox_.end();
+  };
+  if (!run_until([&] { return find() != inbox_.end(); }, timeout)) return std::nullopt;
+  auto it = find();
+  auto frame = std::move(*it);
+  inbox_.erase(it);
+  return frame;
+}
+
+protocol::ServerFrame ClientConnection::request(std::string_view op, const nlohmann::json& body,
+                                                std::chrono::milliseconds timeout) {
+  const auto id = send_request(op, body);
+  auto reply = reply_to(id, timeout);
+  if (!reply) {
+    throw ClientError(closed_ ? "connection closed: " + closed_->reason
+                              : "no reply to " + std::string(op) + " in time");
+  }
+  return std::move(*reply);
+}
+
+std::optional<protocol::ServerFrame> ClientConnection::next_frame(
+    std::chrono::milliseconds timeout) {
+  if (!run_until([&] { return !inbox_.empty(); }, timeout)) return std::nullopt;
+  auto frame = std::move(inbox_.front());
+  inbox_.pop_front();
+  return frame;
+}
+
+std::optional<protocol::ServerFrame> ClientConnection::next_event(
+    std::chrono::milliseconds timeout) {
+  auto find = [&] {
+    for (auto it = inbox_.begin(); it != inbox_.end(); ++it) {
+      if (it->kind == protocol::ServerFrame::Kind::event) return it;
+    }
+    return inbox_.end();
+  };
+  if (!run_until([&] { return find() != inbox_.end(); }, timeout)) return std::nullopt;
+  auto it = find();
+  auto frame = std::move(*it);
+  inbox_.erase(it);
+  return frame;
+}
+
+std::optional<CloseInfo> ClientConnection::wait_closed(std::chrono::milliseconds timeout) {
+  run_until([&] { return closed_.has_value(); }, timeout);
+  return closed_;
+}
+
+void ClientConnection::close(unsigned short code) {
+  if (closed_) return;
+  auto done = std::make_shared<bool>(false);
+  impl_->ws.async_close(websocket::close_reason(code), [done](beast::error_code) { *done = true; });
+  run_until([&] { return *done && closed_.has_value(); }, std::chrono::seconds(5));
+  if (!closed_) closed_ = CloseInfo{code, "closed by client"};
+}
+
+}  // namespace musubi::client

@@ -1,0 +1,102 @@
+// Sign-in, resume, sign-out and lockout over real TLS WebSocket.
+#include <gtest/gtest.h>
+
+#include "tests/support/protocol_helpers.hpp"
+#include "tests/support/test_server.hpp"
+
+namespace musubi::testing {
+namespace {
+
+TEST(Session, WelcomeAnnouncesProtocolAndLimits) {
+  TestServer server;
+  auto c = server.connect();
+  EXPECT_EQ(c->welcome()["protocol"], "musubi.v1");
+  EXPECT_EQ(c->welcome()["limits"]["max_frame_bytes"], server.config().limits.max_frame_bytes);
+}
+
+TEST(Session, SignInWithRightPasswordGivesToken) {
+  TestServer server;
+  server.add_user("tanaka", "田中 看護師");
+  auto c = server.connect();
+  auto result = ok(c->request("session.sign_in", {{"login", "tanaka"}, {"password", kPassword}}));
+  EXPECT_TRUE(result["token"].get<std::string>().starts_with("mst_"));
+  EXPECT_EQ(result["user"]["name"], "田中 看護師");
+  ok(c->request("room.list", nlohmann::json::object()));
+}
+
+TEST(Session, WrongPasswordAndUnknownLoginGetTheSameError) {
+  TestServer server;
+  server.add_user("tanaka");
+  auto c = server.connect();
+  auto wrong = c->request("session.sign_in", {{"login", "tanaka"}, {"password", "nope-nope"}});
+  auto unknown = c->request("session.sign_in", {{"login", "ghost"}, {"password", "nope-nope"}});
+  expect_error(wrong, "invalid_credentials");
+  expect_error(unknown, "invalid_credentials");
+  EXPECT_EQ(wrong.error_message, unknown.error_message);
+  expect_error(c->request("room.list", nlohmann::json::object()), "unauthenticated");
+}
+
+TEST(Session, RepeatedFailuresLockTheLoginEvenForTheRightPassword) {
+  TestServer server([](server::ServerConfig& c) {
+    c.limits.max_failed_signins = 3;
+    c.limits.lockout_seconds = 60;
+  });
+  server.add_user("tanaka");
+  auto c = server.connect();
+  for (int i = 0; i < 2; ++i) {
+    expect_error(c->request("session.sign_in", {{"login", "tanaka"}, {"password", "wrong-pw"}}),
+                 "invalid_credentials");
+  }
+  expect_error(c->request("session.sign_in", {{"login", "tanaka"}, {"password", "wrong-pw"}}),
+               "locked_out");
+  expect_error(c->request("session.sign_in", {{"login", "tanaka"}, {"password", kPassword}}),
+               "locked_out");
+  // Another login is not affected.
+  server.add_user("sato");
+  ok(c->request("session.sign_in", {{"login", "sato"}, {"password", kPassword}}));
+}
+
+TEST(Session, TokenResumesOnANewConnectionAndAfterRestart) {
+  TestServer server;
+  server.add_user("tanaka");
+  std::string token;
+  {
+    auto c = server.connect();
+    token = ok(c->request("session.sign_in", {{"login", "tanaka"}, {"password", kPassword}}))
+                ["token"];
+  }
+  auto c2 = server.connect();
+  EXPECT_EQ(ok(c2->request("session.resume", {{"token", token}}))["user"]["login"], "tanaka");
+  server.restart();
+  auto c3 = server.connect();
+  ok(c3->request("session.resume", {{"token", token}}));
+  ok(c3->request("room.list", nlohmann::json::object()));
+}
+
+TEST(Session, UnknownTokenIsRefused) {
+  TestServer server;
+  auto c = server.connect();
+  expect_error(c->request("session.resume", {{"token", "mst_not-a-real-token"}}), "invalid_token");
+}
+
+TEST(Session, SignOutRevokesTheTokenAndClosesItsOtherConnections) {
+  TestServer server;
+  server.add_user("tanaka");
+  auto a = server.connect();
+  const std::string token =
+      ok(a->request("session.sign_in", {{"login", "tanaka"}, {"password", kPassword}}))["token"];
+  auto b = server.connect();
+  ok(b->request("session.resume", {{"token", token}}));
+  ok(a->request("session.sign_out", nlohmann::json::object()));
+  // The signing-out connection stays open but is signed out.
+  expect_error(a->request("room.list", nlohmann::json::object()), "unauthenticated");
+  // The other connection of the same session is closed.
+  const auto closed = b->wait_closed(kWait);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->code, 4002);
+  auto c = server.connect();
+  expect_error(c->request("session.resume", {{"token", token}}), "invalid_token");
+}
+
+}  // namespace
+}  // namespace musubi::testing

@@ -90,22 +90,35 @@ void Connection::catch_up(std::int64_t room_id) {
     return;
   }
   f.read_in_flight = true;
+  struct Page {
+    std::vector<Frame> frames;
+    bool more = false;  // the page stopped at its size limit, not at the end of the log
+  };
   services_.store.read(
-      [user_id = identity_->user_id, room_id, public_id = f.public_id,
-       after = f.last_sent](storage::Database& db) -> std::optional<std::vector<Frame>> {
+      [user_id = identity_->user_id, room_id, public_id = f.public_id, after = f.last_sent,
+       max_bytes = services_.config.limits.send_queue_bytes / 4](
+          storage::Database& db) -> std::optional<Page> {
         if (!storage::find_membership(db, public_id, user_id)) return std::nullopt;
         storage::EventRange range;
         range.from = after + 1;
         range.limit = kReplayPage;
-        std::vector<Frame> frames;
-        for (const auto& e : storage::events_in_range(db, room_id, range)) {
-          frames.push_back(std::make_shared<const std::string>(
+        Page page;
+        std::size_t bytes = 0;
+        const auto events = storage::events_in_range(db, room_id, range);
+        // A page never fills more than a quarter of the send queue, so that replay alone can
+        // never make a client look slow.
+        for (const auto& e : events) {
+          if (bytes >= max_bytes) break;
+          page.frames.push_back(std::make_shared<const std::string>(
               protocol::encode_room_event(to_room_event(e, public_id))));
+          bytes += page.frames.back()->size();
         }
-        return frames;
+        page.more = page.frames.size() < events.size() ||
+                    static_cast<std::int64_t>(events.size()) == kReplayPage;
+        return page;
       },
       [this, keep = transport_.keep_alive(), room_id,
-       from = f.last_sent + 1](std::optional<std::optional<std::vector<Frame>>> page) mutable {
+       from = f.last_sent + 1](std::optional<std::optional<Page>> page) mutable {
         on_strand([this, room_id, from, page = std::move(page)] {
           auto found = follows_.find(room_id);
           if (found == follows_.end()) return;
@@ -116,7 +129,7 @@ void Connection::catch_up(std::int64_t room_id) {
             return;
           }
           if (!*page) return stop_following(room_id);  // no longer a member
-          const auto& frames = **page;
+          const auto& frames = (*page)->frames;
           // The page starts at `from`; if the cursor moved meanwhile (a new subscribe), skip
           // what is already delivered.
           std::int64_t seq = from;
@@ -127,8 +140,8 @@ void Connection::catch_up(std::int64_t room_id) {
             }
             ++seq;
           }
-          if (static_cast<std::int64_t>(frames.size()) == kReplayPage ||
-              follow.newest_seen > follow.last_sent || from > follow.last_sent + 1) {
+          if ((*page)->more || follow.newest_seen > follow.last_sent ||
+              from > follow.last_sent + 1) {
             catch_up(room_id);
           } else {
             follow.catching_up = false;

@@ -32,9 +32,13 @@ using Clock = std::chrono::steady_clock;
 struct ClientConnection::Impl {
   net::io_context ioc;
   ssl::context tls{ssl::context::tls_client};
-  websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws{ioc, tls};
+  // Created only once `tls` is configured: an SSL object copies its context's settings (verify
+  // mode, callback, protocol versions) when it is made.
+  std::optional<websocket::stream<beast::ssl_stream<beast::tcp_stream>>> stream;
   beast::flat_buffer buffer;
   bool reading = false;
+
+  websocket::stream<beast::ssl_stream<beast::tcp_stream>>& ws() { return *stream; }
 };
 
 namespace {
@@ -90,14 +94,14 @@ ClientConnection::ClientConnection(std::unique_ptr<Impl> impl) : impl_(std::move
 ClientConnection::~ClientConnection() {
   if (!closed_) {
     beast::error_code ignored;
-    beast::get_lowest_layer(impl_->ws).socket().close(ignored);
+    beast::get_lowest_layer(impl_->ws()).socket().close(ignored);
   }
 }
 
 std::unique_ptr<ClientConnection> ClientConnection::connect(const ConnectOptions& options) {
   auto impl = std::make_unique<Impl>();
   configure_tls(impl->tls, options.tls, options.url.host);
-  auto& ws = impl->ws;
+  auto& ws = impl->stream.emplace(impl->ioc, impl->tls);
   auto& tcp_layer = beast::get_lowest_layer(ws);
   const auto deadline = Clock::now() + options.timeout;
 
@@ -175,10 +179,10 @@ std::unique_ptr<ClientConnection> ClientConnection::connect(const ConnectOptions
 void ClientConnection::start_read() {
   if (impl_->reading || closed_) return;
   impl_->reading = true;
-  impl_->ws.async_read(impl_->buffer, [this](beast::error_code ec, std::size_t) {
+  impl_->ws().async_read(impl_->buffer, [this](beast::error_code ec, std::size_t) {
     impl_->reading = false;
     if (ec) {
-      const auto& reason = impl_->ws.reason();
+      const auto& reason = impl_->ws().reason();
       closed_ = CloseInfo{static_cast<unsigned short>(reason.code), std::string(reason.reason.data(), reason.reason.size())};
       if (reason.code == 0) closed_->reason = ec.message();
       return;
@@ -197,6 +201,9 @@ void ClientConnection::start_read() {
 template <class Pred>
 bool ClientConnection::run_until(Pred pred, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
+  // Whatever has already arrived counts, even with a zero timeout.
+  impl_->ioc.restart();
+  impl_->ioc.poll();
   while (!pred()) {
     if (closed_ || Clock::now() >= deadline) return pred();
     impl_->ioc.restart();
@@ -230,8 +237,8 @@ void ClientConnection::write(std::string text, bool binary) {
   };
   auto state = std::make_shared<State>();
   state->text = std::move(text);
-  impl_->ws.binary(binary);
-  impl_->ws.async_write(net::buffer(state->text), [state](beast::error_code ec, std::size_t) {
+  impl_->ws().binary(binary);
+  impl_->ws().async_write(net::buffer(state->text), [state](beast::error_code ec, std::size_t) {
     state->result = ec;
     state->done = true;
   });
@@ -312,7 +319,7 @@ std::optional<CloseInfo> ClientConnection::wait_closed(std::chrono::milliseconds
 void ClientConnection::close(unsigned short code) {
   if (closed_) return;
   auto done = std::make_shared<bool>(false);
-  impl_->ws.async_close(websocket::close_reason(code), [done](beast::error_code) { *done = true; });
+  impl_->ws().async_close(websocket::close_reason(code), [done](beast::error_code) { *done = true; });
   run_until([&] { return *done && closed_.has_value(); }, std::chrono::seconds(5));
   if (!closed_) closed_ = CloseInfo{code, "closed by client"};
 }

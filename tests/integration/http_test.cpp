@@ -1,0 +1,159 @@
+// The HTTP side of the port: /healthz, the /ws upgrade rules, 404, and TLS versions.
+#include <gtest/gtest.h>
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include "tests/support/protocol_helpers.hpp"
+#include "tests/support/test_server.hpp"
+
+namespace musubi::testing {
+namespace {
+
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+namespace http = boost::beast::http;
+
+struct HttpResult {
+  int status = 0;
+  std::string body;
+  http::fields headers;
+};
+
+// One HTTPS request over a verified TLS connection (synchronous: the server answers at once).
+HttpResult https_get(const TestServer& server, const std::string& target,
+                     const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+  net::io_context ioc;
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.load_verify_file((server.data_dir() / "tls" / "cert.pem").string());
+  ctx.set_verify_mode(ssl::verify_peer);
+  ssl::stream<net::ip::tcp::socket> stream(ioc, ctx);
+  stream.next_layer().connect({net::ip::make_address("127.0.0.1"), server.port()});
+  stream.handshake(ssl::stream_base::client);
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  for (const auto& [name, value] : headers) req.set(name, value);
+  http::write(stream, req);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  return HttpResult{int(res.result_int()), res.body(), res.base()};
+}
+
+// Tries a TLS handshake limited to the given protocol versions / TLS 1.2 cipher list.
+bool tls_handshake_succeeds(const TestServer& server, int min_version, int max_version,
+                            const char* ciphers = nullptr) {
+  net::io_context ioc;
+  ssl::context ctx(ssl::context::tls_client);
+  SSL_CTX_set_security_level(ctx.native_handle(), 0);  // let the client offer old protocols
+  SSL_CTX_set_min_proto_version(ctx.native_handle(), min_version);
+  SSL_CTX_set_max_proto_version(ctx.native_handle(), max_version);
+  if (ciphers) SSL_CTX_set_cipher_list(ctx.native_handle(), ciphers);
+  ctx.set_verify_mode(ssl::verify_none);
+  ssl::stream<net::ip::tcp::socket> stream(ioc, ctx);
+  stream.next_layer().connect({net::ip::make_address("127.0.0.1"), server.port()});
+  boost::system::error_code ec;
+  stream.handshake(ssl::stream_base::client, ec);
+  return !ec;
+}
+
+TEST(Http, HealthzReportsVersionAndDatabase) {
+  TestServer server;
+  const auto res = https_get(server, "/healthz");
+  EXPECT_EQ(res.status, 200);
+  const auto body = nlohmann::json::parse(res.body);
+  EXPECT_EQ(body["status"], "ok");
+  EXPECT_EQ(body["database"], "ok");
+  EXPECT_TRUE(body["version"].is_string());
+  EXPECT_EQ(res.headers["Strict-Transport-Security"], "max-age=63072000");
+  EXPECT_EQ(res.headers["X-Content-Type-Options"], "nosniff");
+}
+
+TEST(Http, OtherPathsAre404) {
+  TestServer server;
+  const auto res = https_get(server, "/admin");
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(res.body)["error"]["code"], "not_found");
+}
+
+TEST(Http, PlainGetOnWsAsksForAnUpgrade) {
+  TestServer server;
+  EXPECT_EQ(https_get(server, "/ws").status, 426);
+}
+
+TEST(Http, UpgradeWithoutTheSubprotocolIsRefusedWithAClearMessage) {
+  TestServer server;
+  auto options = server.connect_options();
+  options.subprotocol = "";
+  try {
+    client::ClientConnection::connect(options);
+    FAIL() << "upgrade accepted";
+  } catch (const client::ClientError& e) {
+    EXPECT_EQ(e.http_status(), 400);
+    EXPECT_EQ(nlohmann::json::parse(e.http_body())["error"]["code"], "subprotocol_required");
+    EXPECT_NE(e.http_body().find("musubi.v1"), std::string::npos);
+  }
+  options.subprotocol = "chat, musubi.v1";
+  EXPECT_NO_THROW(client::ClientConnection::connect(options));
+}
+
+TEST(Http, BrowserOriginsAreCheckedAgainstTheAllowList) {
+  TestServer server;
+  auto options = server.connect_options();
+  options.origin = "https://evil.example";
+  try {
+    client::ClientConnection::connect(options);
+    FAIL() << "foreign origin accepted";
+  } catch (const client::ClientError& e) {
+    EXPECT_EQ(e.http_status(), 403);
+  }
+  // The server's own origin is allowed by default.
+  options.origin = "https://localhost:" + std::to_string(server.port());
+  EXPECT_NO_THROW(client::ClientConnection::connect(options));
+}
+
+TEST(Http, ConfiguredOriginsReplaceTheDefault) {
+  TestServer server([](server::ServerConfig& c) {
+    c.security.allowed_origins = {"https://care.example.jp"};
+  });
+  auto options = server.connect_options();
+  options.origin = "https://care.example.jp";
+  EXPECT_NO_THROW(client::ClientConnection::connect(options));
+  options.origin = "https://localhost:" + std::to_string(server.port());
+  EXPECT_THROW(client::ClientConnection::connect(options), client::ClientError);
+}
+
+TEST(Tls, OnlyTls12AndTls13AreAccepted) {
+  TestServer server;
+  EXPECT_TRUE(tls_handshake_succeeds(server, TLS1_3_VERSION, TLS1_3_VERSION));
+  EXPECT_TRUE(tls_handshake_succeeds(server, TLS1_2_VERSION, TLS1_2_VERSION));
+  EXPECT_FALSE(tls_handshake_succeeds(server, TLS1_VERSION, TLS1_VERSION));
+  EXPECT_FALSE(tls_handshake_succeeds(server, TLS1_1_VERSION, TLS1_1_VERSION));
+}
+
+TEST(Tls, WeakOrNonForwardSecretSuitesAreRefused) {
+  TestServer server;
+  EXPECT_FALSE(tls_handshake_succeeds(server, TLS1_2_VERSION, TLS1_2_VERSION, "AES128-SHA"));
+  EXPECT_FALSE(tls_handshake_succeeds(server, TLS1_2_VERSION, TLS1_2_VERSION, "AES128-GCM-SHA256"));
+  EXPECT_FALSE(
+      tls_handshake_succeeds(server, TLS1_2_VERSION, TLS1_2_VERSION, "ECDHE-ECDSA-AES128-SHA"));
+  EXPECT_TRUE(tls_handshake_succeeds(server, TLS1_2_VERSION, TLS1_2_VERSION,
+                                     "ECDHE-ECDSA-AES128-GCM-SHA256"));
+}
+
+TEST(Tls, ClientsVerifyTheCertificate) {
+  TestServer server;
+  auto options = server.connect_options();
+  options.tls.ca_file = "";  // the system store does not know the self-signed certificate
+  EXPECT_THROW(client::ClientConnection::connect(options), client::ClientError);
+}
+
+}  // namespace
+}  // namespace musubi::testing

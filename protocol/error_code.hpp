@@ -38,6 +38,7 @@ inline constexpr unsigned short unsupported_data = 1003;
 inline constexpr unsigned short invalid_payload = 1007;  // malformed JSON
 inline constexpr unsigned short policy_violation = 1008;  // JSON nested too deeply
 inline constexpr unsigned short too_big = 1009;           // frame over the size limit
+inline constexpr unsigned short internal_error = 1011;    // storage failed; resume later
 inline constexpr unsigned short slow_consumer = 4001;     // send queue overflowed; resume later
 inline constexpr unsigned short session_revoked = 4002;   // signed out or revoked elsewhere
 inline constexpr unsigned short account_disabled = 4003;  // the user was disabled

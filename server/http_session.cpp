@@ -82,9 +82,11 @@ void HttpSession::handle(HttpRequest request) {
       }
       return upgrade(std::move(request));
     case Route::health:
-      if (request.method() != http::verb::get && request.method() != http::verb::head) {
-        return write(error_response(request, http::status::method_not_allowed,
-                                    "method_not_allowed", "use GET"));
+      if (request.method() != http::verb::get) {
+        auto refusal = error_response(request, http::status::method_not_allowed,
+                                      "method_not_allowed", "use GET");
+        refusal.set(http::field::allow, "GET");
+        return write(std::move(refusal));
       }
       // The database check runs on a reader thread, never here.
       services_.store.read(

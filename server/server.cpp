@@ -28,7 +28,10 @@ storage::StoreOptions store_options(const ServerConfig& config) {
 std::vector<std::string> default_origins(const std::string& host, unsigned short port) {
   const std::string suffix = ":" + std::to_string(port);
   std::vector<std::string> origins;
-  const bool loopback = host == "127.0.0.1" || host == "::1" || host == "localhost";
+  // A wildcard address has no name a browser would use: only loopback pages qualify until
+  // security.allowed_origins names the real ones.
+  const bool loopback = host == "127.0.0.1" || host == "::1" || host == "localhost" ||
+                        host == "0.0.0.0" || host == "::";
   if (loopback) {
     origins = {"https://localhost" + suffix, "https://127.0.0.1" + suffix,
                "https://[::1]" + suffix};

@@ -98,7 +98,9 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
         Outcome out;
         if (!password_ok) {
           auto failures = storage::signin_failures(db, login);
-          failures.failures += 1;
+          failures.failures =
+              lockout.failures_after(failures.failures, failures.last_failure_ms, now);
+          failures.last_failure_ms = now;
           failures.locked_until_ms = lockout.locked_until(failures.failures, now);
           storage::save_signin_failures(db, login, failures);
           storage::append_audit(db, now, user_id, "sign_in.failed", std::nullopt,
@@ -143,6 +145,10 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
 void Connection::resume(const protocol::Request& request) {
   protocol::ResumeSession body;
   if (!parse_body(request, body)) return;
+  if (identity_) {
+    reply_error(request.id, Errc::conflict, "already signed in; sign out first");
+    return;
+  }
   struct Outcome {
     Identity identity;
     std::int64_t expires_ms = 0;

@@ -125,7 +125,7 @@ void Connection::catch_up(std::int64_t room_id) {
           auto& follow = found->second;
           follow.read_in_flight = false;
           if (!page) {
-            transport_.close(protocol::close_code::going_away, "storage unavailable; resume later");
+            transport_.close(protocol::close_code::internal_error, "storage unavailable; resume later");
             return;
           }
           if (!*page) return stop_following(room_id);  // no longer a member

@@ -24,9 +24,10 @@ CREATE TABLE users (
 -- Failed sign-ins are counted per login text, known or not, so that lockout reveals nothing
 -- about which logins exist.
 CREATE TABLE signin_failures (
-  login        TEXT PRIMARY KEY,
-  failures     INTEGER NOT NULL,
-  locked_until INTEGER NOT NULL
+  login           TEXT PRIMARY KEY,
+  failures        INTEGER NOT NULL,
+  locked_until    INTEGER NOT NULL,
+  last_failure_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE sessions (
   id           INTEGER PRIMARY KEY,

@@ -85,11 +85,13 @@ bool set_password_hash(Database& db, std::string_view login, std::string_view pa
 
 SigninFailures signin_failures(Database& db, std::string_view login) {
   auto& st =
-      db.prepare("SELECT failures, locked_until FROM signin_failures WHERE login = ?").bind(1, login);
+      db.prepare("SELECT failures, locked_until, last_failure_ms FROM signin_failures WHERE login = ?")
+          .bind(1, login);
   SigninFailures state;
   if (st.step()) {
     state.failures = st.int64(0);
     state.locked_until_ms = st.int64(1);
+    state.last_failure_ms = st.int64(2);
   }
   st.reset();
   return state;
@@ -97,12 +99,14 @@ SigninFailures signin_failures(Database& db, std::string_view login) {
 
 void save_signin_failures(Database& db, std::string_view login, const SigninFailures& state) {
   db.prepare(
-        "INSERT INTO signin_failures (login, failures, locked_until) VALUES (?, ?, ?) "
+        "INSERT INTO signin_failures (login, failures, locked_until, last_failure_ms) "
+        "VALUES (?, ?, ?, ?) "
         "ON CONFLICT (login) DO UPDATE SET failures = excluded.failures, "
-        "locked_until = excluded.locked_until")
+        "locked_until = excluded.locked_until, last_failure_ms = excluded.last_failure_ms")
       .bind(1, login)
       .bind(2, state.failures)
       .bind(3, state.locked_until_ms)
+      .bind(4, state.last_failure_ms)
       .run();
 }
 

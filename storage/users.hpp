@@ -46,6 +46,7 @@ bool set_password_hash(Database& db, std::string_view login, std::string_view pa
 struct SigninFailures {
   std::int64_t failures = 0;
   std::int64_t locked_until_ms = 0;
+  std::int64_t last_failure_ms = 0;
 };
 
 SigninFailures signin_failures(Database& db, std::string_view login);

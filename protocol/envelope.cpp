@@ -95,9 +95,17 @@ std::variant<ServerFrame, DecodeError> decode_server_frame(std::string_view text
   if (frame.ok) {
     frame.result = doc.value("result", json::object());
   } else {
-    const json error = doc.value("error", json::object());
-    frame.error_code = error.value("code", "internal");
-    frame.error_message = error.value("message", "");
+    // A client must survive whatever a server sends: read only what has the expected type.
+    const auto error = doc.find("error");
+    const bool is_object = error != doc.end() && error->is_object();
+    const auto code = is_object ? error->find("code") : doc.end();
+    const auto message = is_object ? error->find("message") : doc.end();
+    frame.error_code =
+        is_object && code != error->end() && code->is_string() ? code->get<std::string>()
+                                                                : "internal";
+    frame.error_message = is_object && message != error->end() && message->is_string()
+                              ? message->get<std::string>()
+                              : "";
   }
   return frame;
 }

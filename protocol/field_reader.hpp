@@ -50,4 +50,10 @@ class FieldReader {
 // Number of Unicode code points in valid UTF-8 text.
 std::size_t utf8_length(std::string_view text) noexcept;
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF).
+bool is_valid_utf8(std::string_view text) noexcept;
+
+// Any C0 control character or DEL (tabs and newlines included).
+bool has_control_characters(std::string_view text) noexcept;
+
 }  // namespace musubi::protocol

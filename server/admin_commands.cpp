@@ -10,10 +10,12 @@
 #include "protocol/field_reader.hpp"
 #include "protocol/timestamp.hpp"
 #include "server/clock.hpp"
+#include "server/data_directory.hpp"
 #include "server/password_hasher.hpp"
 #include "storage/audit.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
+#include "storage/sessions.hpp"
 #include "storage/users.hpp"
 
 namespace musubi::server {
@@ -21,7 +23,7 @@ namespace musubi::server {
 namespace {
 
 std::unique_ptr<storage::Database> open_database(const ServerConfig& config) {
-  std::filesystem::create_directories(config.data_dir);
+  prepare_data_directory(config);
   auto db = std::make_unique<storage::Database>(
       config.database_path(), storage::OpenMode::read_write, config.storage.synchronous);
   storage::migrate(*db);
@@ -81,8 +83,9 @@ int user_add(const ServerConfig& config, const std::string& login, const std::st
     return 2;
   }
   const auto name_length = protocol::utf8_length(name);
-  if (name_length == 0 || name_length > 100) {
-    err << "musubid: --name must have 1-100 characters\n";
+  if (!protocol::is_valid_utf8(name) || protocol::has_control_characters(name) ||
+      name_length == 0 || name_length > 100) {
+    err << "musubid: --name must be 1-100 characters of UTF-8 text without control characters\n";
     return 2;
   }
   const std::string password = read_password(password_in, err);
@@ -147,10 +150,13 @@ int user_passwd(const ServerConfig& config, const std::string& login, std::istre
     err << "musubid: no user \"" << login << "\"\n";
     return 1;
   }
+  // A new password ends every existing session: whoever knew the old one is signed out.
+  const auto user = storage::find_user_by_login(*db, login);
+  storage::revoke_user_sessions(*db, user->id, now_ms(), "revoked");
   storage::append_audit(*db, now_ms(), std::nullopt, "user.passwd", std::nullopt,
                         "user=" + login + " by=console");
   tx.commit();
-  out << "password changed for " << login << "\n";
+  out << "password changed for " << login << "; their sessions are signed out\n";
   return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "server/config.hpp"
 
+#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -33,7 +34,12 @@ class TableReader {
     } else if constexpr (std::is_same_v<T, double>) {
       if (auto v = node->value<double>()) return void(out = *v);
     } else if constexpr (std::is_integral_v<T>) {
-      if (auto v = node->value<std::int64_t>(); v && *v >= 0) return void(out = static_cast<T>(*v));
+      if (auto v = node->value<std::int64_t>(); v && *v >= 0) {
+        if (static_cast<std::uint64_t>(*v) > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
+          throw std::runtime_error(name(key) + ": too large");
+        }
+        return void(out = static_cast<T>(*v));
+      }
     } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::filesystem::path>) {
       if (auto v = node->value<std::string>()) return void(out = *v);
     } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
@@ -141,14 +147,10 @@ ListenAddress parse_listen_address(const std::string& text) {
     address.host = address.host.substr(1, address.host.size() - 2);
   }
   const std::string port = text.substr(colon + 1);
-  std::size_t used = 0;
   unsigned long value = 0;
-  try {
-    value = std::stoul(port, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != port.size() || value > 65535) {
+  const bool digits = port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) value = std::stoul(port);
+  if (!digits || value > 65535) {
     throw std::runtime_error("listen port must be 0-65535, got \"" + port + "\"");
   }
   address.port = static_cast<unsigned short>(value);

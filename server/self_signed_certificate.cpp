@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -52,7 +53,11 @@ void add_extension(X509* cert, int nid, const std::string& value) {
 // for a moment.
 std::unique_ptr<std::FILE, FileClose> create_file(const std::filesystem::path& path, int mode) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) throw std::runtime_error("cannot write " + path.string());
+  // An existing file keeps its mode through open(): set it, before anything is written.
+  if (fd < 0 || ::fchmod(fd, static_cast<mode_t>(mode)) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot write " + path.string());
+  }
   std::FILE* f = ::fdopen(fd, "w");
   if (!f) {
     ::close(fd);

@@ -4,6 +4,16 @@
 
 namespace musubi::storage {
 
+std::string describe_current_exception() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
 void check(sqlite3* db, int rc, const char* context) {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
   std::string message = context;
@@ -27,6 +37,16 @@ Database::Database(const std::filesystem::path& path, OpenMode mode,
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, busy_timeout_ms);
+  try {
+    configure(mode, synchronous);
+  } catch (...) {
+    sqlite3_close(db_);  // a throwing constructor gets no destructor
+    db_ = nullptr;
+    throw;
+  }
+}
+
+void Database::configure(OpenMode mode, const std::string& synchronous) {
   if (mode == OpenMode::read_write) {
     exec("PRAGMA journal_mode=WAL");
     // Only a fixed set of values is accepted, so this is never user text in SQL.

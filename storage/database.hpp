@@ -49,9 +49,14 @@ class Database {
   sqlite3* handle() const { return db_; }
 
  private:
+  void configure(OpenMode mode, const std::string& synchronous);
+
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
 };
+
+// What the exception being handled says (inside a catch block), for logs.
+std::string describe_current_exception();
 
 // Throws SqliteError with the connection's message when rc is not OK/ROW/DONE.
 void check(sqlite3* db, int rc, const char* context);

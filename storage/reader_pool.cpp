@@ -54,10 +54,16 @@ void ReaderPool::run(Database& db) {
       job.apply(db);
       tx.commit();
       ok = true;
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "musubid: storage: read job failed: %s\n", e.what());
+    } catch (...) {
+      std::fprintf(stderr, "musubid: storage: read job failed: %s\n",
+                   describe_current_exception().c_str());
     }
-    if (job.done) job.done(ok);
+    try {
+      if (job.done) job.done(ok);
+    } catch (...) {
+      std::fprintf(stderr, "musubid: storage: completion failed: %s\n",
+                   describe_current_exception().c_str());
+    }
   }
 }
 

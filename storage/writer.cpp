@@ -65,8 +65,8 @@ void Writer::commit_batch(std::deque<Job>& batch) {
         batch[i].apply(*db_);
         db_->exec("RELEASE job");
         applied[i] = true;
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "musubid: storage: write job failed: %s\n", e.what());
+      } catch (...) {
+        std::fprintf(stderr, "musubid: storage: write job failed: %s\n", describe_current_exception().c_str());
         db_->exec("ROLLBACK TO job");
         db_->exec("RELEASE job");
         ++failed;
@@ -74,10 +74,10 @@ void Writer::commit_batch(std::deque<Job>& batch) {
     }
     tx.commit();
     committed = true;
-  } catch (const std::exception& e) {
+  } catch (...) {
     // BEGIN or COMMIT failed (disk full, I/O error): nothing of this batch is durable.
     std::fprintf(stderr, "musubid: storage: commit of %zu jobs failed: %s\n", batch.size(),
-                 e.what());
+                 describe_current_exception().c_str());
   }
   {
     std::lock_guard lock(mutex_);
@@ -86,7 +86,13 @@ void Writer::commit_batch(std::deque<Job>& batch) {
     stats_.failed_jobs += committed ? failed : batch.size();
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (batch[i].done) batch[i].done(committed && applied[i]);
+    if (!batch[i].done) continue;
+    try {
+      batch[i].done(committed && applied[i]);
+    } catch (...) {
+      std::fprintf(stderr, "musubid: storage: completion failed: %s\n",
+                   describe_current_exception().c_str());
+    }
   }
 }
 

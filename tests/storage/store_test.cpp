@@ -1,0 +1,248 @@
+#include "storage/store.hpp"
+
+#include <atomic>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "storage/events.hpp"
+#include "storage/migrations.hpp"
+#include "storage/rooms.hpp"
+#include "storage/users.hpp"
+#include "tests/storage/storage_fixture.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace musubi::storage {
+namespace {
+
+using test::Countdown;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  StoreOptions options(std::size_t max_batch = 1000) const {
+    StoreOptions o;
+    o.path = dir_.path() / "musubi.db";
+    o.synchronous = "NORMAL";
+    o.readers = 2;
+    o.max_batch = max_batch;
+    return o;
+  }
+
+  // Waits for one write and returns what its done() received.
+  template <class Work>
+  auto write_and_wait(Store& store, Work work) {
+    using T = std::invoke_result_t<Work&, Database&>;
+    Countdown done(1);
+    std::optional<T> out;
+    bool called = false;
+    store.write(std::move(work), [&](std::optional<T> result) {
+      out = std::move(result);
+      called = true;
+      done.arrive();
+    });
+    EXPECT_TRUE(done.wait());
+    EXPECT_TRUE(called);
+    return out;
+  }
+
+  template <class Work>
+  auto read_and_wait(Store& store, Work work) {
+    using T = std::invoke_result_t<Work&, Database&>;
+    Countdown done(1);
+    std::optional<T> out;
+    store.read(std::move(work), [&](std::optional<T> result) {
+      out = std::move(result);
+      done.arrive();
+    });
+    EXPECT_TRUE(done.wait());
+    return out;
+  }
+
+  musubi::testing::TempDir dir_;
+};
+
+TEST_F(StoreTest, OpeningCreatesTheFileAndMigrates) {
+  Store store(options());
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "musubi.db"));
+  const auto version = read_and_wait(store, [](Database& db) {
+    auto& st = db.prepare("PRAGMA user_version");
+    st.step();
+    const auto v = st.int64(0);
+    st.reset();
+    return v;
+  });
+  EXPECT_EQ(version, latest_schema_version());
+  EXPECT_EQ(store.options().synchronous, "NORMAL");
+}
+
+TEST_F(StoreTest, BadSynchronousSettingIsRefused) {
+  auto o = options();
+  o.synchronous = "SOMETIMES";
+  EXPECT_THROW(Store{o}, SqliteError);
+}
+
+TEST_F(StoreTest, WriteGivesTheWorkResult) {
+  Store store(options());
+  const auto id = write_and_wait(store, [](Database& db) {
+    return insert_user(db, NewUser{"tanaka", "田中", "h", false}, 1).value_or(-1);
+  });
+  ASSERT_TRUE(id.has_value());
+  EXPECT_GT(*id, 0);
+}
+
+TEST_F(StoreTest, ReadsSeeCommittedWrites) {
+  Store store(options());
+  ASSERT_TRUE(write_and_wait(store, [](Database& db) {
+                return insert_user(db, NewUser{"tanaka", "田中 看護師", "h", false}, 1).has_value();
+              }).value_or(false));
+  const auto name = read_and_wait(
+      store, [](Database& db) { return find_user_by_login(db, "tanaka").value_or(User{}).name; });
+  EXPECT_EQ(name, "田中 看護師");
+}
+
+TEST_F(StoreTest, ReadersCannotWrite) {
+  Store store(options());
+  const auto result = read_and_wait(store, [](Database& db) {
+    return insert_user(db, NewUser{"x", "x", "h", false}, 1).has_value();
+  });
+  EXPECT_EQ(result, std::nullopt);
+}
+
+TEST_F(StoreTest, ThrowingWriteGivesNulloptAndIsRolledBack) {
+  Store store(options());
+  const auto result = write_and_wait(store, [](Database& db) -> int {
+    insert_user(db, NewUser{"ghost", "g", "h", false}, 1);
+    throw std::runtime_error("fails after writing");
+  });
+  EXPECT_EQ(result, std::nullopt);
+  const auto count = read_and_wait(store, [](Database& db) { return count_users(db); });
+  EXPECT_EQ(count, 0);
+}
+
+TEST_F(StoreTest, ThrowingReadGivesNullopt) {
+  Store store(options());
+  const auto result =
+      read_and_wait(store, [](Database&) -> int { throw std::runtime_error("read failed"); });
+  EXPECT_EQ(result, std::nullopt);
+  // The reader thread survives and serves the next read.
+  EXPECT_EQ(read_and_wait(store, [](Database& db) { return count_users(db); }), 0);
+}
+
+TEST_F(StoreTest, WritesFromManyThreadsGetGaplessSeqs) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 50;
+  Store store(options());
+  const auto room = write_and_wait(store, [](Database& db) {
+    const auto user = insert_user(db, NewUser{"tanaka", "田中", "h", false}, 1).value();
+    return insert_room(db, "r", "Room", user, 1);
+  });
+  ASSERT_TRUE(room.has_value());
+
+  Countdown done(kThreads * kPerThread);
+  std::mutex mutex;
+  std::vector<std::int64_t> seqs;
+  std::atomic<int> failures = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        store.write(
+            [room_id = *room](Database& db) {
+              return append_event(db, NewEvent{room_id, "message", 1, "{}", std::nullopt, 5});
+            },
+            [&](std::optional<std::int64_t> seq) {
+              if (seq) {
+                std::lock_guard lock(mutex);
+                seqs.push_back(*seq);
+              } else {
+                ++failures;
+              }
+              done.arrive();
+            });
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  ASSERT_TRUE(done.wait());
+  EXPECT_EQ(failures, 0);
+  const std::set<std::int64_t> unique(seqs.begin(), seqs.end());
+  ASSERT_EQ(unique.size(), static_cast<std::size_t>(kThreads * kPerThread));
+  EXPECT_EQ(*unique.begin(), 1);
+  EXPECT_EQ(*unique.rbegin(), kThreads * kPerThread);
+  EXPECT_EQ(store.writer_stats().jobs, static_cast<std::uint64_t>(1 + kThreads * kPerThread));
+}
+
+TEST_F(StoreTest, WorkAfterStopFailsAtOnce) {
+  Store store(options());
+  store.stop();
+  bool write_called = false, read_called = false, applied = false;
+  std::optional<int> write_result = 1, read_result = 1;
+  store.write(
+      [&](Database&) {
+        applied = true;
+        return 1;
+      },
+      [&](std::optional<int> r) {
+        write_called = true;
+        write_result = r;
+      });
+  store.read(
+      [&](Database&) {
+        applied = true;
+        return 1;
+      },
+      [&](std::optional<int> r) {
+        read_called = true;
+        read_result = r;
+      });
+  EXPECT_TRUE(write_called);
+  EXPECT_TRUE(read_called);
+  EXPECT_EQ(write_result, std::nullopt);
+  EXPECT_EQ(read_result, std::nullopt);
+  EXPECT_FALSE(applied);
+}
+
+TEST_F(StoreTest, StopDrainsQueuedWrites) {
+  constexpr int kWrites = 100;
+  std::atomic<int> succeeded = 0;
+  {
+    Store store(options(7));
+    for (int i = 0; i < kWrites; ++i) {
+      store.write(
+          [i](Database& db) {
+            return insert_user(db, NewUser{"u" + std::to_string(i), "n", "h", false}, 1)
+                .has_value();
+          },
+          [&](std::optional<bool> ok) {
+            if (ok.value_or(false)) ++succeeded;
+          });
+    }
+    store.stop();
+    EXPECT_EQ(succeeded, kWrites);
+    store.stop();  // idempotent
+  }
+  Database db(dir_.path() / "musubi.db", OpenMode::read_only);
+  EXPECT_EQ(count_users(db), kWrites);
+}
+
+TEST_F(StoreTest, DataSurvivesReopening) {
+  {
+    Store store(options());
+    write_and_wait(store, [](Database& db) {
+      return insert_user(db, NewUser{"tanaka", "田中", "h", true}, 1).has_value();
+    });
+  }
+  Store store(options());
+  const auto admin = read_and_wait(store, [](Database& db) {
+    return find_user_by_login(db, "tanaka").value_or(User{}).is_admin;
+  });
+  EXPECT_EQ(admin, true);
+}
+
+}  // namespace
+}  // namespace musubi::storage

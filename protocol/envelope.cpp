@@ -24,8 +24,8 @@ std::string dump(const json& value) {
 
 std::variant<Request, DecodeError> decode_request(std::string_view text, std::size_t max_depth) {
   if (json_nesting_depth(text, max_depth) > max_depth) {
-    return DecodeError{Errc::too_deep,
-                       "JSON nesting deeper than " + std::to_string(max_depth) + " levels", {}};
+    return DecodeError{
+        Errc::too_deep, "JSON nesting deeper than " + std::to_string(max_depth) + " levels", {}};
   }
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
@@ -64,9 +64,8 @@ std::string encode_ok(const json& id, const json& result) {
 }
 
 std::string encode_error(const json& id, Errc code, std::string_view message) {
-  return dump(json{{"id", id},
-                   {"ok", false},
-                   {"error", {{"code", to_string(code)}, {"message", message}}}});
+  return dump(json{
+      {"id", id}, {"ok", false}, {"error", {{"code", to_string(code)}, {"message", message}}}});
 }
 
 std::string encode_event(std::string_view name, const json& body) {
@@ -100,9 +99,9 @@ std::variant<ServerFrame, DecodeError> decode_server_frame(std::string_view text
     const bool is_object = error != doc.end() && error->is_object();
     const auto code = is_object ? error->find("code") : doc.end();
     const auto message = is_object ? error->find("message") : doc.end();
-    frame.error_code =
-        is_object && code != error->end() && code->is_string() ? code->get<std::string>()
-                                                                : "internal";
+    frame.error_code = is_object && code != error->end() && code->is_string()
+                           ? code->get<std::string>()
+                           : "internal";
     frame.error_message = is_object && message != error->end() && message->is_string()
                               ? message->get<std::string>()
                               : "";

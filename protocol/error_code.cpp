@@ -25,8 +25,7 @@ std::string_view to_string(Errc code) noexcept {
 }
 
 bool is_fatal(Errc code) noexcept {
-  return code == Errc::malformed_json || code == Errc::too_deep ||
-         code == Errc::unsupported_frame;
+  return code == Errc::malformed_json || code == Errc::too_deep || code == Errc::unsupported_frame;
 }
 
 unsigned short close_code_for(Errc code) noexcept {

@@ -35,7 +35,7 @@ namespace close_code {
 inline constexpr unsigned short normal = 1000;
 inline constexpr unsigned short going_away = 1001;  // server shutdown
 inline constexpr unsigned short unsupported_data = 1003;
-inline constexpr unsigned short invalid_payload = 1007;  // malformed JSON
+inline constexpr unsigned short invalid_payload = 1007;   // malformed JSON
 inline constexpr unsigned short policy_violation = 1008;  // JSON nested too deeply
 inline constexpr unsigned short too_big = 1009;           // frame over the size limit
 inline constexpr unsigned short internal_error = 1011;    // storage failed; resume later

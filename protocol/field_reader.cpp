@@ -101,8 +101,8 @@ std::string FieldReader::string(std::string_view name, std::size_t min_chars,
   return optional_string(name, min_chars, max_chars).value_or(std::string{});
 }
 
-std::optional<std::int64_t> FieldReader::optional_integer(std::string_view name,
-                                                          std::int64_t min, std::int64_t max) {
+std::optional<std::int64_t> FieldReader::optional_integer(std::string_view name, std::int64_t min,
+                                                          std::int64_t max) {
   const json* value = find(name, false);
   if (!value) return std::nullopt;
   if (!value->is_number_integer()) {
@@ -117,8 +117,8 @@ std::optional<std::int64_t> FieldReader::optional_integer(std::string_view name,
   }
   const auto n = value->get<std::int64_t>();
   if (n < min || n > max) {
-    fail(Errc::invalid_request, where(name) + ": must be between " + std::to_string(min) +
-                                    " and " + std::to_string(max));
+    fail(Errc::invalid_request,
+         where(name) + ": must be between " + std::to_string(min) + " and " + std::to_string(max));
     return std::nullopt;
   }
   return n;

@@ -7,7 +7,9 @@ namespace musubi::protocol {
 
 using nlohmann::json;
 
-json to_json(const Person& person) { return json{{"login", person.login}, {"name", person.name}}; }
+json to_json(const Person& person) {
+  return json{{"login", person.login}, {"name", person.name}};
+}
 
 json to_json(const RoomEvent& event) {
   json body = {{"room", event.room},
@@ -16,7 +18,8 @@ json to_json(const RoomEvent& event) {
                {"type", event.type},
                {"author", to_json(event.author)}};
   if (event.content.is_object()) {
-    for (const auto& [key, value] : event.content.items()) body.emplace(key, value);
+    for (const auto& [key, value] : event.content.items())
+      body.emplace(key, value);
   }
   return body;
 }

@@ -10,9 +10,9 @@ namespace musubi::protocol {
 
 // Names of server events (frames with an "event" field).
 namespace event {
-inline constexpr std::string_view welcome = "welcome";          // first frame on every connection
-inline constexpr std::string_view room_event = "room.event";    // an entry of a room's log
-inline constexpr std::string_view room_added = "room.added";    // you were added to a room
+inline constexpr std::string_view welcome = "welcome";            // first frame on every connection
+inline constexpr std::string_view room_event = "room.event";      // an entry of a room's log
+inline constexpr std::string_view room_added = "room.added";      // you were added to a room
 inline constexpr std::string_view room_removed = "room.removed";  // you were removed from a room
 }  // namespace event
 

@@ -32,7 +32,8 @@ std::optional<std::int64_t> parse_timestamp(std::string_view text) {
   }
   auto number = [&](std::size_t at, std::size_t digits) {
     int n = 0;
-    for (std::size_t i = 0; i < digits; ++i) n = n * 10 + (text[at + i] - '0');
+    for (std::size_t i = 0; i < digits; ++i)
+      n = n * 10 + (text[at + i] - '0');
     return n;
   };
   std::tm tm{};
@@ -46,9 +47,8 @@ std::optional<std::int64_t> parse_timestamp(std::string_view text) {
   const std::tm fields = tm;
   // timegm() normalises impossible fields (month 13, hour 25) in place: refuse instead.
   const std::time_t t = timegm(&tm);
-  if (tm.tm_year != fields.tm_year || tm.tm_mon != fields.tm_mon ||
-      tm.tm_mday != fields.tm_mday || tm.tm_hour != fields.tm_hour ||
-      tm.tm_min != fields.tm_min || tm.tm_sec != fields.tm_sec) {
+  if (tm.tm_year != fields.tm_year || tm.tm_mon != fields.tm_mon || tm.tm_mday != fields.tm_mday ||
+      tm.tm_hour != fields.tm_hour || tm.tm_min != fields.tm_min || tm.tm_sec != fields.tm_sec) {
     return std::nullopt;
   }
   return static_cast<std::int64_t>(t) * 1000 + millis;

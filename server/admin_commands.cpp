@@ -1,9 +1,8 @@
 #include "server/admin_commands.hpp"
 
+#include <iostream>
 #include <termios.h>
 #include <unistd.h>
-
-#include <iostream>
 
 #include <nlohmann/json.hpp>
 

@@ -35,12 +35,14 @@ class TableReader {
       if (auto v = node->value<double>()) return void(out = *v);
     } else if constexpr (std::is_integral_v<T>) {
       if (auto v = node->value<std::int64_t>(); v && *v >= 0) {
-        if (static_cast<std::uint64_t>(*v) > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
+        if (static_cast<std::uint64_t>(*v) >
+            static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
           throw std::runtime_error(name(key) + ": too large");
         }
         return void(out = static_cast<T>(*v));
       }
-    } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::filesystem::path>) {
+    } else if constexpr (std::is_same_v<T, std::string> ||
+                         std::is_same_v<T, std::filesystem::path>) {
       if (auto v = node->value<std::string>()) return void(out = *v);
     } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
       if (const auto* array = node->as_array()) {

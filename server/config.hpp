@@ -10,14 +10,14 @@ namespace musubi::server {
 
 // Limits a client can run into; each is documented in README.md and the example config.
 struct Limits {
-  std::size_t max_frame_bytes = 64 * 1024;    // one WebSocket message
-  std::size_t max_json_depth = 16;            // nesting of arrays and objects
-  std::size_t max_text_chars = 10000;         // a posted message, in Unicode characters
-  double requests_per_second = 20;            // per connection, sustained
-  double request_burst = 40;                  // per connection, short bursts
+  std::size_t max_frame_bytes = 64 * 1024;         // one WebSocket message
+  std::size_t max_json_depth = 16;                 // nesting of arrays and objects
+  std::size_t max_text_chars = 10000;              // a posted message, in Unicode characters
+  double requests_per_second = 20;                 // per connection, sustained
+  double request_burst = 40;                       // per connection, short bursts
   std::size_t send_queue_bytes = 4 * 1024 * 1024;  // per connection, before it is dropped
-  int max_failed_signins = 5;                 // per login, before lockout
-  int lockout_seconds = 30;                   // first lockout; doubles with each further failure
+  int max_failed_signins = 5;                      // per login, before lockout
+  int lockout_seconds = 30;  // first lockout; doubles with each further failure
   int max_lockout_seconds = 3600;
 };
 

@@ -22,8 +22,7 @@ Connection::Connection(Services& services, Transport& transport, std::string pee
 
 std::shared_ptr<Connection> Connection::shared() {
   // Aliasing constructor: points at this connection, owns (and keeps alive) the transport.
-  return std::shared_ptr<Connection>(std::static_pointer_cast<void>(transport_.keep_alive()),
-                                     this);
+  return std::shared_ptr<Connection>(std::static_pointer_cast<void>(transport_.keep_alive()), this);
 }
 
 const std::unordered_map<std::string_view, Connection::Operation>& Connection::operations() {
@@ -46,17 +45,16 @@ const std::unordered_map<std::string_view, Connection::Operation>& Connection::o
 
 void Connection::on_open() {
   const auto& limits = services_.config.limits;
-  send(protocol::encode_event(
-      protocol::event::welcome,
-      json{{"protocol", protocol::kSubprotocol},
-           {"server", std::string("musubid ") + kVersion},
-           {"limits",
-            {{"max_frame_bytes", limits.max_frame_bytes},
-             {"max_json_depth", limits.max_json_depth},
-             {"max_text_chars", limits.max_text_chars},
-             {"requests_per_second", limits.requests_per_second},
-             {"request_burst", limits.request_burst},
-             {"max_history_limit", protocol::kMaxHistoryLimit}}}}));
+  send(protocol::encode_event(protocol::event::welcome,
+                              json{{"protocol", protocol::kSubprotocol},
+                                   {"server", std::string("musubid ") + kVersion},
+                                   {"limits",
+                                    {{"max_frame_bytes", limits.max_frame_bytes},
+                                     {"max_json_depth", limits.max_json_depth},
+                                     {"max_text_chars", limits.max_text_chars},
+                                     {"requests_per_second", limits.requests_per_second},
+                                     {"request_burst", limits.request_burst},
+                                     {"max_history_limit", protocol::kMaxHistoryLimit}}}}));
 }
 
 void Connection::on_frame(bool is_text, std::string_view data) {

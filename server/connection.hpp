@@ -28,15 +28,15 @@ class Connection {
   Connection(Services& services, Transport& transport, std::string peer);
 
   // Strand only.
-  void on_open();                                    // sends the welcome event
+  void on_open();                                      // sends the welcome event
   void on_frame(bool is_text, std::string_view data);  // one complete WebSocket message
-  void on_write_complete();                          // resumes paced replay
-  void on_closed();                                  // leaves the hub and the registry
+  void on_write_complete();                            // resumes paced replay
+  void on_closed();                                    // leaves the hub and the registry
 
   // Thread-safe: each posts to the strand.
   void post_broadcast(std::shared_ptr<const RoomBroadcast> broadcast);
-  void post_frame(Frame frame);                           // e.g. room.added
-  void post_removed(std::int64_t room_id, Frame frame);   // room.removed: stop following
+  void post_frame(Frame frame);                          // e.g. room.added
+  void post_removed(std::int64_t room_id, Frame frame);  // room.removed: stop following
   void post_close(unsigned short code, std::string reason);
 
   // A shared pointer to this connection that keeps its transport alive.

@@ -21,8 +21,10 @@ std::string_view path_of(std::string_view target) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -61,8 +63,8 @@ HttpResponse json_response(const HttpRequest& request, http::status status, std:
   return res;
 }
 
-HttpResponse error_response(const HttpRequest& request, http::status status,
-                            std::string_view code, std::string_view message) {
+HttpResponse error_response(const HttpRequest& request, http::status status, std::string_view code,
+                            std::string_view message) {
   return json_response(
       request, status,
       protocol::dump(nlohmann::json{{"error", {{"code", code}, {"message", message}}}}));

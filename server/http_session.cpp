@@ -39,9 +39,8 @@ void HttpSession::run() {
   boost::asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     beast::get_lowest_layer(self->stream_)
         .expires_after(std::chrono::seconds(self->services_.config.timeouts.tls_handshake_seconds));
-    self->stream_.async_handshake(
-        ssl::stream_base::server,
-        beast::bind_front_handler(&HttpSession::on_handshake, self));
+    self->stream_.async_handshake(ssl::stream_base::server,
+                                  beast::bind_front_handler(&HttpSession::on_handshake, self));
   });
 }
 
@@ -121,9 +120,9 @@ void HttpSession::write(HttpResponse response) {
   auto owned = std::make_shared<HttpResponse>(std::move(response));
   response_ = owned;
   const bool keep_alive = owned->keep_alive();
-  http::async_write(stream_, *owned,
-                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(),
-                                              keep_alive));
+  http::async_write(
+      stream_, *owned,
+      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
 }
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {

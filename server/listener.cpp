@@ -21,7 +21,9 @@ Listener::Listener(net::io_context& ioc, net::ssl::context& tls, const tcp::endp
   acceptor_.listen(net::socket_base::max_listen_connections);
 }
 
-tcp::endpoint Listener::local_endpoint() const { return acceptor_.local_endpoint(); }
+tcp::endpoint Listener::local_endpoint() const {
+  return acceptor_.local_endpoint();
+}
 
 void Listener::start() {
   net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] { self->do_accept(); });
@@ -35,8 +37,8 @@ void Listener::stop() {
 }
 
 void Listener::do_accept() {
-  acceptor_.async_accept(net::make_strand(ioc_),
-                         boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  acceptor_.async_accept(net::make_strand(ioc_), boost::beast::bind_front_handler(
+                                                     &Listener::on_accept, shared_from_this()));
 }
 
 void Listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {

@@ -16,8 +16,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Binds and listens; throws boost::system::system_error (address in use, permission).
   Listener(boost::asio::io_context& ioc, boost::asio::ssl::context& tls,
-           const boost::asio::ip::tcp::endpoint& endpoint, Services& services,
-           LiveSockets& live);
+           const boost::asio::ip::tcp::endpoint& endpoint, Services& services, LiveSockets& live);
 
   boost::asio::ip::tcp::endpoint local_endpoint() const;
   void start();

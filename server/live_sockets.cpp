@@ -22,7 +22,8 @@ void LiveSockets::shut_down_all() {
       if (auto s = weak.lock()) open.push_back(std::move(s));
     }
   }
-  for (const auto& s : open) s->shut_down();
+  for (const auto& s : open)
+    s->shut_down();
 }
 
 std::size_t LiveSockets::size() const {

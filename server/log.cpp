@@ -24,9 +24,13 @@ const char* name(Level level) {
 }
 }  // namespace
 
-void set_min_level(Level level) { min_level = level; }
+void set_min_level(Level level) {
+  min_level = level;
+}
 
-bool enabled(Level level) { return level >= min_level.load(std::memory_order_relaxed); }
+bool enabled(Level level) {
+  return level >= min_level.load(std::memory_order_relaxed);
+}
 
 void write(Level level, std::string_view line) {
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -31,7 +31,7 @@ class Line {
 
 }  // namespace musubi::server::log
 
-#define MUSUBI_LOG(level)                                                      \
+#define MUSUBI_LOG(level)                                                     \
   if (!::musubi::server::log::enabled(::musubi::server::log::Level::level)) { \
-  } else                                                                       \
+  } else                                                                      \
     ::musubi::server::log::Line(::musubi::server::log::Level::level)

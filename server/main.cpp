@@ -1,7 +1,6 @@
 // musubid: the musubi server, and its administration commands.
-#include <signal.h>
-
 #include <iostream>
+#include <signal.h>
 
 #include <CLI/CLI.hpp>
 
@@ -65,13 +64,12 @@ int serve(const ServerConfig& config) {
   musubi::server::Server server(config);
   server.start();
   const auto host = musubi::server::parse_listen_address(config.listen).host;
-  const std::string authority =
-      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-      std::to_string(server.port());
+  const std::string authority = (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
+                                ":" + std::to_string(server.port());
   std::cout << "musubid " << musubi::kVersion << " listening on https://" << authority
             << " (WebSocket: wss://" << authority << "/ws)\n";
-  std::cout << "  data: " << config.data_dir.string() << "   certificate: "
-            << server.cert_file().string() << "\n"
+  std::cout << "  data: " << config.data_dir.string()
+            << "   certificate: " << server.cert_file().string() << "\n"
             << "  certificate SHA-256: "
             << musubi::server::certificate_fingerprint(server.cert_file()) << "\n";
   if (const auto& password = server.bootstrap_password()) {
@@ -144,8 +142,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   using musubi::server::log::Level;
-  musubi::server::log::set_min_level(log_level == "debug"  ? Level::debug
-                                     : log_level == "warn" ? Level::warn
+  musubi::server::log::set_min_level(log_level == "debug"   ? Level::debug
+                                     : log_level == "warn"  ? Level::warn
                                      : log_level == "error" ? Level::error
                                                             : Level::info);
   ServerConfig config;

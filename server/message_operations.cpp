@@ -25,8 +25,8 @@ void Connection::post(const protocol::Request& request) {
         OperationResult r;
         if (body.nonce) {
           // A retry of a post that was committed but whose ack was lost: answer it again.
-          if (auto earlier = storage::find_event_by_nonce(db, me.user_id, room->room_id,
-                                                          *body.nonce)) {
+          if (auto earlier =
+                  storage::find_event_by_nonce(db, me.user_id, room->room_id, *body.nonce)) {
             r.result = json{{"room", room->public_id},
                             {"seq", earlier->seq},
                             {"ts", protocol::format_timestamp(earlier->ts_ms)},
@@ -35,10 +35,10 @@ void Connection::post(const protocol::Request& request) {
           }
         }
         const auto now = now_ms();
-        r.broadcast = append_room_event(db, room->room_id, room->public_id,
-                                        protocol::room_event_type::message, {me.login, me.name},
-                                        me.user_id, json{{"text", std::move(body.text)}}, 0, now,
-                                        std::move(body.nonce));
+        r.broadcast =
+            append_room_event(db, room->room_id, room->public_id,
+                              protocol::room_event_type::message, {me.login, me.name}, me.user_id,
+                              json{{"text", std::move(body.text)}}, 0, now, std::move(body.nonce));
         r.result = json{{"room", room->public_id},
                         {"seq", r.broadcast->seq},
                         {"ts", protocol::format_timestamp(now)}};
@@ -72,7 +72,8 @@ void Connection::history(const protocol::Request& request) {
         const bool has_more = static_cast<std::int64_t>(events.size()) > body.limit;
         if (has_more) events.pop_back();
         json list = json::array();
-        for (const auto& e : events) list.push_back(protocol::to_json(to_room_event(e, room->public_id)));
+        for (const auto& e : events)
+          list.push_back(protocol::to_json(to_room_event(e, room->public_id)));
         page.reply.result = json{{"room", room->public_id},
                                  {"events", std::move(list)},
                                  {"has_more", has_more},
@@ -89,7 +90,8 @@ void Connection::history(const protocol::Request& request) {
         if (page && !page->reply.error) {
           // Every read of a room's history is audited: who, which room, which range.
           services_.store.write(
-              [user_id, room_id = page->room_id, detail = page->audit_detail](storage::Database& db) {
+              [user_id, room_id = page->room_id,
+               detail = page->audit_detail](storage::Database& db) {
                 storage::append_audit(db, now_ms(), user_id, "history.read", room_id, detail);
                 return true;
               },

@@ -13,7 +13,7 @@ void init_crypto() {
 PasswordHasher::PasswordHasher(std::uint64_t ops, std::size_t memory_kib)
     : ops_(ops < crypto_pwhash_OPSLIMIT_MIN ? crypto_pwhash_OPSLIMIT_MIN : ops),
       memory_bytes_(memory_kib * 1024 < crypto_pwhash_MEMLIMIT_MIN ? crypto_pwhash_MEMLIMIT_MIN
-                                                                    : memory_kib * 1024) {
+                                                                   : memory_kib * 1024) {
   init_crypto();
   dummy_hash_ = hash("musubi dummy password");
 }

@@ -24,7 +24,8 @@ TokenHash hash_token(std::string_view token) {
 std::string random_base32(std::size_t length) {
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
   std::string out(length, 'a');
-  for (auto& c : out) c = kAlphabet[randombytes_uniform(32)];
+  for (auto& c : out)
+    c = kAlphabet[randombytes_uniform(32)];
   return out;
 }
 

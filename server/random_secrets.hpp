@@ -6,8 +6,8 @@
 
 namespace musubi::server {
 
-// Random secrets and identifiers. Session tokens: 256 random bits, given to the client once as text ("mst_" + base64url);
-// the server keeps only their SHA-256.
+// Random secrets and identifiers. Session tokens: 256 random bits, given to the client once as text
+// ("mst_" + base64url); the server keeps only their SHA-256.
 using TokenHash = std::array<unsigned char, 32>;
 
 std::string new_session_token();

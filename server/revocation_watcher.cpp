@@ -11,13 +11,14 @@ namespace musubi::server {
 
 void apply_revocation(ConnectionRegistry& registry, const storage::Revocation& revocation) {
   const bool disabled = revocation.reason == "disabled";
-  const auto code = disabled ? protocol::close_code::account_disabled
-                             : protocol::close_code::session_revoked;
+  const auto code =
+      disabled ? protocol::close_code::account_disabled : protocol::close_code::session_revoked;
   const std::string reason = disabled ? "account disabled" : "session revoked: sign in again";
   const auto targets = revocation.session_id
                            ? registry.of_session(revocation.user_id, *revocation.session_id)
                            : registry.of_user(revocation.user_id);
-  for (const auto& c : targets) c->post_close(code, reason);
+  for (const auto& c : targets)
+    c->post_close(code, reason);
 }
 
 RevocationWatcher::RevocationWatcher(boost::asio::any_io_executor executor, storage::Store& store,

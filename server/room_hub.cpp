@@ -41,7 +41,8 @@ void RoomHub::publish(const std::shared_ptr<const RoomBroadcast>& broadcast) {
     }
     if (followers.empty()) rooms_.erase(it);
   }
-  for (const auto& c : targets) c->post_broadcast(broadcast);
+  for (const auto& c : targets)
+    c->post_broadcast(broadcast);
 }
 
 std::size_t RoomHub::follower_count(std::int64_t room_id) const {

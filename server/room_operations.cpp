@@ -54,8 +54,9 @@ void Connection::create_room(const protocol::Request& request) {
         const auto now = now_ms();
         const auto room_id = storage::insert_room(db, public_id, title, me.user_id, now);
         OperationResult r;
-        r.broadcast = append_room_event(db, room_id, public_id, protocol::room_event_type::room_created,
-                             {me.login, me.name}, me.user_id, json{{"title", title}}, 0, now);
+        r.broadcast =
+            append_room_event(db, room_id, public_id, protocol::room_event_type::room_created,
+                              {me.login, me.name}, me.user_id, json{{"title", title}}, 0, now);
         storage::append_audit(db, now, me.user_id, "room.create", room_id, "");
         r.result = json{{"room", public_id}, {"title", title}, {"seq", r.broadcast->seq}};
         // The creator's other devices learn of the new room at once.
@@ -83,20 +84,22 @@ void Connection::add_member(const protocol::Request& request) {
                                           "only the room's administrators may add members");
         }
         const auto user = storage::find_user_by_login(db, body.login);
-        if (!user || user->disabled) return OperationResult::failure(Errc::not_found, "user not found");
+        if (!user || user->disabled)
+          return OperationResult::failure(Errc::not_found, "user not found");
         const auto role = storage::parse_role(body.role).value_or(storage::Role::member);
         if (!storage::insert_member(db, room->room_id, user->id, role, me.user_id, now)) {
           return OperationResult::failure(Errc::conflict, body.login + " is already a member");
         }
         OperationResult r;
-        r.broadcast = append_room_event(db, room->room_id, room->public_id,
-                             protocol::room_event_type::member_added, {me.login, me.name},
-                             me.user_id,
-                             json{{"member", {{"login", user->login}, {"name", user->name}}},
-                                  {"role", storage::to_string(role)}},
-                             user->id, now);
-        storage::append_audit(db, now, me.user_id, "member.add", room->room_id,
-                              "user=" + user->login + " role=" + std::string(storage::to_string(role)));
+        r.broadcast = append_room_event(
+            db, room->room_id, room->public_id, protocol::room_event_type::member_added,
+            {me.login, me.name}, me.user_id,
+            json{{"member", {{"login", user->login}, {"name", user->name}}},
+                 {"role", storage::to_string(role)}},
+            user->id, now);
+        storage::append_audit(
+            db, now, me.user_id, "member.add", room->room_id,
+            "user=" + user->login + " role=" + std::string(storage::to_string(role)));
         r.result = json{{"room", room->public_id}, {"seq", r.broadcast->seq}};
         r.notify_user = user->id;
         r.notify_frame = std::make_shared<const std::string>(protocol::encode_event(
@@ -116,8 +119,7 @@ void Connection::remove_member(const protocol::Request& request) {
         const auto room = storage::find_membership(db, body.room, me.user_id);
         if (!room) return OperationResult::failure(Errc::not_found, kRoomNotFound);
         const auto user = storage::find_user_by_login(db, body.login);
-        const auto role =
-            user ? storage::member_role(db, room->room_id, user->id) : std::nullopt;
+        const auto role = user ? storage::member_role(db, room->room_id, user->id) : std::nullopt;
         if (!role) {
           return OperationResult::failure(Errc::not_found,
                                           body.login + " is not a member of this room");
@@ -134,11 +136,10 @@ void Connection::remove_member(const protocol::Request& request) {
         }
         storage::delete_member(db, room->room_id, user->id);
         OperationResult r;
-        r.broadcast = append_room_event(db, room->room_id, room->public_id,
-                             protocol::room_event_type::member_removed, {me.login, me.name},
-                             me.user_id,
-                             json{{"member", {{"login", user->login}, {"name", user->name}}}},
-                             user->id, now);
+        r.broadcast = append_room_event(
+            db, room->room_id, room->public_id, protocol::room_event_type::member_removed,
+            {me.login, me.name}, me.user_id,
+            json{{"member", {{"login", user->login}, {"name", user->name}}}}, user->id, now);
         storage::append_audit(db, now, me.user_id, "member.remove", room->room_id,
                               "user=" + user->login);
         r.result = json{{"room", room->public_id}, {"seq", r.broadcast->seq}};
@@ -166,7 +167,8 @@ void Connection::list_members(const protocol::Request& request) {
               json{{"login", m.login}, {"name", m.name}, {"role", storage::to_string(m.role)}});
         }
         OperationResult r;
-        r.result = json{{"room", room}, {"title", membership->title}, {"members", std::move(members)}};
+        r.result =
+            json{{"room", room}, {"title", membership->title}, {"members", std::move(members)}};
         return r;
       },
       finisher(request.id));

@@ -76,9 +76,15 @@ Server::Server(ServerConfig config)
   tls_ = make_server_tls_context(tls_files.cert, tls_files.key);
   bootstrap_password_ = bootstrap_administrator(config_, hasher_);
   store_ = std::make_unique<storage::Store>(store_options(config_));
-  services_ = std::make_unique<Services>(Services{config_, *store_, hub_, registry_, hasher_,
-                                                  auth_pool_, lockout_policy(config_.limits),
-                                                  body_limits(config_.limits), {}});
+  services_ = std::make_unique<Services>(Services{config_,
+                                                  *store_,
+                                                  hub_,
+                                                  registry_,
+                                                  hasher_,
+                                                  auth_pool_,
+                                                  lockout_policy(config_.limits),
+                                                  body_limits(config_.limits),
+                                                  {}});
   const net::ip::tcp::endpoint endpoint(net::ip::make_address(address.host), address.port);
   listener_ = std::make_shared<Listener>(ioc_, tls_, endpoint, *services_, live_);
   port_ = listener_->local_endpoint().port();
@@ -129,8 +135,9 @@ void Server::drain() {
   work_.reset();
   std::unique_lock lock(mutex_);
   if (threads_.empty()) return;  // never started
-  const bool done = stopped_cv_.wait_for(
-      lock, std::chrono::seconds(config_.timeouts.shutdown_seconds), [this] { return ioc_.stopped(); });
+  const bool done =
+      stopped_cv_.wait_for(lock, std::chrono::seconds(config_.timeouts.shutdown_seconds),
+                           [this] { return ioc_.stopped(); });
   if (!done) {
     MUSUBI_LOG(warn) << "shutdown: " << live_.size() << " connections did not close in time";
     ioc_.stop();

@@ -26,7 +26,9 @@ json user_json(const storage::User& user) {
   return json{{"login", user.login}, {"name", user.name}, {"admin", user.is_admin}};
 }
 
-std::string seconds_text(std::int64_t ms) { return std::to_string((ms + 999) / 1000); }
+std::string seconds_text(std::int64_t ms) {
+  return std::to_string((ms + 999) / 1000);
+}
 
 }  // namespace
 
@@ -47,9 +49,8 @@ void Connection::sign_in(const protocol::Request& request) {
     return Lookup{storage::find_user_by_login(db, login), storage::signin_failures(db, login)};
   };
   services_.store.read(
-      std::move(lookup_user),
-      [this, keep = transport_.keep_alive(), id = request.id,
-       body = std::move(body)](std::optional<Lookup> lookup) mutable {
+      std::move(lookup_user), [this, keep = transport_.keep_alive(), id = request.id,
+                               body = std::move(body)](std::optional<Lookup> lookup) mutable {
         if (!lookup) {
           on_strand([this, id] { reply_error(id, Errc::unavailable, "storage unavailable"); });
           return;
@@ -113,9 +114,8 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
         storage::clear_signin_failures(db, login);
         out.token = new_session_token();
         out.expires_ms = now + ttl;
-        const auto session_id =
-            storage::insert_session(db, user->id, hash_token(out.token), device, now,
-                                    out.expires_ms);
+        const auto session_id = storage::insert_session(db, user->id, hash_token(out.token), device,
+                                                        now, out.expires_ms);
         storage::append_audit(db, now, user->id, "sign_in", std::nullopt,
                               "session=" + std::to_string(session_id) + " peer=" + peer);
         out.identity = Identity{user->id, session_id, user->login, user->name, user->is_admin};
@@ -177,8 +177,8 @@ void Connection::resume(const protocol::Request& request) {
           if (closed_) return;
           auto& o = **outcome;
           become(std::move(o.identity));
-          reply_ok(id, json{{"expires", protocol::format_timestamp(o.expires_ms)},
-                            {"user", o.user}});
+          reply_ok(id,
+                   json{{"expires", protocol::format_timestamp(o.expires_ms)}, {"user", o.user}});
         });
       });
 }

@@ -96,8 +96,8 @@ void Connection::catch_up(std::int64_t room_id) {
   };
   services_.store.read(
       [user_id = identity_->user_id, room_id, public_id = f.public_id, after = f.last_sent,
-       max_bytes = services_.config.limits.send_queue_bytes / 4](
-          storage::Database& db) -> std::optional<Page> {
+       max_bytes = services_.config.limits.send_queue_bytes /
+                   4](storage::Database& db) -> std::optional<Page> {
         if (!storage::find_membership(db, public_id, user_id)) return std::nullopt;
         storage::EventRange range;
         range.from = after + 1;
@@ -125,7 +125,8 @@ void Connection::catch_up(std::int64_t room_id) {
           auto& follow = found->second;
           follow.read_in_flight = false;
           if (!page) {
-            transport_.close(protocol::close_code::internal_error, "storage unavailable; resume later");
+            transport_.close(protocol::close_code::internal_error,
+                             "storage unavailable; resume later");
             return;
           }
           if (!*page) return stop_following(room_id);  // no longer a member
@@ -190,7 +191,8 @@ void Connection::stop_following(std::int64_t room_id) {
 }
 
 void Connection::stop_following_all() {
-  for (const auto& [room_id, f] : follows_) services_.hub.unsubscribe(room_id, this);
+  for (const auto& [room_id, f] : follows_)
+    services_.hub.unsubscribe(room_id, this);
   follows_.clear();
   paused_replays_ = 0;
 }

@@ -23,7 +23,9 @@ WebSocketSession::WebSocketSession(TlsStream&& stream, Services& services, LiveS
       live_(live),
       connection_(services, *this, std::move(peer)) {}
 
-WebSocketSession::~WebSocketSession() { live_.remove(this); }
+WebSocketSession::~WebSocketSession() {
+  live_.remove(this);
+}
 
 void WebSocketSession::run(http::request<http::string_body> request) {
   live_.add(this, weak_from_this());
@@ -42,8 +44,8 @@ void WebSocketSession::run(http::request<http::string_body> request) {
   }));
   ws_.read_message_max(services_.config.limits.max_frame_bytes);
   ws_.auto_fragment(false);
-  ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::on_accept,
-                                                      shared_from_this()));
+  ws_.async_accept(request,
+                   beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
 }
 
 void WebSocketSession::on_accept(beast::error_code ec) {
@@ -128,9 +130,8 @@ void WebSocketSession::close(unsigned short code, std::string reason) {
 
 void WebSocketSession::do_close() {
   close_sent_ = true;
-  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {
-    self->finish();
-  });
+  ws_.async_close(close_reason_,
+                  [self = shared_from_this()](beast::error_code) { self->finish(); });
 }
 
 void WebSocketSession::shut_down() {

@@ -22,15 +22,15 @@ void check(sqlite3* db, int rc, const char* context) {
   throw SqliteError(rc, message);
 }
 
-Database::Database(const std::filesystem::path& path, OpenMode mode,
-                   const std::string& synchronous, int busy_timeout_ms) {
+Database::Database(const std::filesystem::path& path, OpenMode mode, const std::string& synchronous,
+                   int busy_timeout_ms) {
   const int flags = (mode == OpenMode::read_write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                                                   : SQLITE_OPEN_READONLY) |
                     SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
-    const std::string message = "open " + path.string() + ": " +
-                                (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    const std::string message =
+        "open " + path.string() + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     sqlite3_close(db_);
     db_ = nullptr;
     throw SqliteError(rc, message);
@@ -52,7 +52,8 @@ void Database::configure(OpenMode mode, const std::string& synchronous) {
     // Only a fixed set of values is accepted, so this is never user text in SQL.
     static const char* const allowed[] = {"OFF", "NORMAL", "FULL", "EXTRA"};
     bool known = false;
-    for (const char* value : allowed) known = known || synchronous == value;
+    for (const char* value : allowed)
+      known = known || synchronous == value;
     if (!known) throw SqliteError(SQLITE_MISUSE, "synchronous must be OFF, NORMAL, FULL or EXTRA");
     exec(("PRAGMA synchronous=" + synchronous).c_str());
     exec("PRAGMA foreign_keys=ON");
@@ -83,9 +84,13 @@ Statement& Database::prepare(std::string_view sql) {
   return it->second->reset();
 }
 
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t Database::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
 
-int Database::changes() const { return sqlite3_changes(db_); }
+int Database::changes() const {
+  return sqlite3_changes(db_);
+}
 
 Transaction::Transaction(Database& db, Kind kind) : db_(db) {
   db_.exec(kind == Kind::immediate ? "BEGIN IMMEDIATE" : "BEGIN");

@@ -31,8 +31,8 @@ class Database {
  public:
   // Opens (creating when read_write) the file, sets WAL mode, the busy timeout and
   // `synchronous`. Throws SqliteError.
-  Database(const std::filesystem::path& path, OpenMode mode, const std::string& synchronous = "FULL",
-           int busy_timeout_ms = 5000);
+  Database(const std::filesystem::path& path, OpenMode mode,
+           const std::string& synchronous = "FULL", int busy_timeout_ms = 5000);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

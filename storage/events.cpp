@@ -30,8 +30,8 @@ std::int64_t append_event(Database& db, const NewEvent& event) {
 
 std::optional<SeqAndTime> find_event_by_nonce(Database& db, std::int64_t author_id,
                                               std::int64_t room_id, std::string_view nonce) {
-  auto& st = db.prepare(
-      "SELECT seq, ts_ms FROM events WHERE author_id = ? AND room_id = ? AND nonce = ?");
+  auto& st =
+      db.prepare("SELECT seq, ts_ms FROM events WHERE author_id = ? AND room_id = ? AND nonce = ?");
   st.bind(1, author_id).bind(2, room_id).bind(3, nonce);
   std::optional<SeqAndTime> found;
   if (st.step()) found = SeqAndTime{st.int64(0), st.int64(1)};

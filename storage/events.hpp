@@ -45,8 +45,8 @@ std::optional<SeqAndTime> find_event_by_nonce(Database& db, std::int64_t author_
 std::int64_t last_seq(Database& db, std::int64_t room_id);
 
 struct EventRange {
-  std::int64_t from = 1;          // inclusive
-  std::int64_t to = INT64_MAX;    // inclusive
+  std::int64_t from = 1;        // inclusive
+  std::int64_t to = INT64_MAX;  // inclusive
   bool newest_first = false;
   std::int64_t limit = 50;
 };

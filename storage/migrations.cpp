@@ -100,7 +100,9 @@ int user_version(Database& db) {
 
 }  // namespace
 
-int latest_schema_version() { return static_cast<int>(std::size(kMigrations)); }
+int latest_schema_version() {
+  return static_cast<int>(std::size(kMigrations));
+}
 
 int migrate(Database& db) {
   for (;;) {

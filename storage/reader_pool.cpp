@@ -10,10 +10,13 @@ ReaderPool::ReaderPool(const std::filesystem::path& path, int threads, int busy_
     connections_.push_back(
         std::make_unique<Database>(path, OpenMode::read_only, "FULL", busy_timeout_ms));
   }
-  for (auto& db : connections_) threads_.emplace_back([this, &db = *db] { run(db); });
+  for (auto& db : connections_)
+    threads_.emplace_back([this, &db = *db] { run(db); });
 }
 
-ReaderPool::~ReaderPool() { stop(); }
+ReaderPool::~ReaderPool() {
+  stop();
+}
 
 void ReaderPool::submit(Job job) {
   {

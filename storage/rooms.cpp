@@ -4,7 +4,9 @@
 
 namespace musubi::storage {
 
-std::string_view to_string(Role role) noexcept { return role == Role::admin ? "admin" : "member"; }
+std::string_view to_string(Role role) noexcept {
+  return role == Role::admin ? "admin" : "member";
+}
 
 std::optional<Role> parse_role(std::string_view text) noexcept {
   if (text == "admin") return Role::admin;
@@ -92,8 +94,9 @@ std::vector<RoomSummary> rooms_of_user(Database& db, std::int64_t user_id) {
   st.bind(1, user_id);
   std::vector<RoomSummary> rooms;
   while (st.step()) {
-    rooms.push_back(RoomSummary{st.text(0), st.text(1), parse_role(st.text(2)).value_or(Role::member),
-                                st.int64(3), st.int64(4)});
+    rooms.push_back(RoomSummary{st.text(0), st.text(1),
+                                parse_role(st.text(2)).value_or(Role::member), st.int64(3),
+                                st.int64(4)});
   }
   return rooms;
 }

@@ -83,7 +83,8 @@ void revoke_user_sessions(Database& db, std::int64_t user_id, std::int64_t now_m
 
 std::vector<Revocation> revocations_after(Database& db, std::int64_t after_id) {
   auto& st = db.prepare(
-      "SELECT id, user_id, session_id, reason FROM revocations WHERE id > ? ORDER BY id LIMIT 1000");
+      "SELECT id, user_id, session_id, reason FROM revocations WHERE id > ? ORDER BY id LIMIT "
+      "1000");
   st.bind(1, after_id);
   std::vector<Revocation> out;
   while (st.step()) {

@@ -11,7 +11,9 @@ Statement::Statement(sqlite3* db, const char* sql) : db_(db) {
         "prepare");
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::reset() {
   sqlite3_reset(stmt_);
@@ -56,7 +58,9 @@ void Statement::run() {
   }
 }
 
-std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
 std::string Statement::text(int column) const {
   const auto* data = sqlite3_column_text(stmt_, column);

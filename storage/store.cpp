@@ -18,10 +18,12 @@ std::unique_ptr<Database> open_writer(const StoreOptions& options) {
 Store::Store(const StoreOptions& options)
     : options_(options),
       writer_(open_writer(options), options.max_batch),
-      readers_(std::make_unique<ReaderPool>(options.path, options.readers,
-                                            options.busy_timeout_ms)) {}
+      readers_(
+          std::make_unique<ReaderPool>(options.path, options.readers, options.busy_timeout_ms)) {}
 
-Store::~Store() { stop(); }
+Store::~Store() {
+  stop();
+}
 
 void Store::stop() {
   writer_.stop();

@@ -52,12 +52,11 @@ class Store {
   static void submit(Queue& queue, Work work, Done done) {
     using T = std::invoke_result_t<Work&, Database&>;
     auto result = std::make_shared<std::optional<T>>();
-    queue.submit(Job{[result, work = std::move(work)](Database& db) mutable {
-                       result->emplace(work(db));
-                     },
-                     [result, done = std::move(done)](bool ok) mutable {
-                       done(ok ? std::move(*result) : std::optional<T>{});
-                     }});
+    queue.submit(
+        Job{[result, work = std::move(work)](Database& db) mutable { result->emplace(work(db)); },
+            [result, done = std::move(done)](bool ok) mutable {
+              done(ok ? std::move(*result) : std::optional<T>{});
+            }});
   }
 
   StoreOptions options_;

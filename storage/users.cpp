@@ -42,7 +42,8 @@ std::optional<User> find_user_by_id(Database& db, std::int64_t id) {
 std::vector<User> list_users(Database& db) {
   auto& st = db.prepare(std::string(kUserColumns) + "ORDER BY login");
   std::vector<User> users;
-  while (st.step()) users.push_back(read_user(st));
+  while (st.step())
+    users.push_back(read_user(st));
   return users;
 }
 
@@ -85,7 +86,8 @@ bool set_password_hash(Database& db, std::string_view login, std::string_view pa
 
 SigninFailures signin_failures(Database& db, std::string_view login) {
   auto& st =
-      db.prepare("SELECT failures, locked_until, last_failure_ms FROM signin_failures WHERE login = ?")
+      db.prepare(
+            "SELECT failures, locked_until, last_failure_ms FROM signin_failures WHERE login = ?")
           .bind(1, login);
   SigninFailures state;
   if (st.step()) {

@@ -7,7 +7,9 @@ namespace musubi::storage {
 Writer::Writer(std::unique_ptr<Database> db, std::size_t max_batch)
     : db_(std::move(db)), max_batch_(max_batch == 0 ? 1 : max_batch), thread_([this] { run(); }) {}
 
-Writer::~Writer() { stop(); }
+Writer::~Writer() {
+  stop();
+}
 
 void Writer::submit(Job job) {
   {
@@ -66,7 +68,8 @@ void Writer::commit_batch(std::deque<Job>& batch) {
         db_->exec("RELEASE job");
         applied[i] = true;
       } catch (...) {
-        std::fprintf(stderr, "musubid: storage: write job failed: %s\n", describe_current_exception().c_str());
+        std::fprintf(stderr, "musubid: storage: write job failed: %s\n",
+                     describe_current_exception().c_str());
         db_->exec("ROLLBACK TO job");
         db_->exec("RELEASE job");
         ++failed;

@@ -116,8 +116,8 @@ TEST_F(BadInput, UnknownOperationIsNamed) {
 
 TEST_F(BadInput, OperationBeforeSignInIsUnauthenticated) {
   auto c = server.connect();
-  for (const char* op : {"room.list", "room.create", "room.post", "room.history",
-                         "room.subscribe", "room.add_member", "session.sign_out"}) {
+  for (const char* op : {"room.list", "room.create", "room.post", "room.history", "room.subscribe",
+                         "room.add_member", "session.sign_out"}) {
     expect_error(c->request(op, json::object()), "unauthenticated");
   }
 }
@@ -145,7 +145,8 @@ TEST_F(BadInput, MessageOverTheLengthLimitIsTooLarge) {
   const auto room = create_room(*c, "room");
   // 100 characters of Japanese text are fine (300 bytes); 101 are not.
   std::string text;
-  for (int i = 0; i < 100; ++i) text += "あ";
+  for (int i = 0; i < 100; ++i)
+    text += "あ";
   post(*c, room, text);
   const auto reply = c->request("room.post", {{"room", room}, {"text", text + "あ"}});
   expect_error(reply, "too_large");
@@ -157,7 +158,8 @@ TEST_F(BadInput, RequestFloodIsRateLimited) {
   auto c = server.connect();
   const int burst = int(server.config().limits.request_burst);
   std::vector<std::string> ids;
-  for (int i = 0; i < burst + 20; ++i) ids.push_back(c->send_request("nope", json::object()));
+  for (int i = 0; i < burst + 20; ++i)
+    ids.push_back(c->send_request("nope", json::object()));
   int limited = 0;
   for (int i = 0; i < burst + 20; ++i) {
     const auto f = c->next_frame(kWait);

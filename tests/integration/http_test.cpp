@@ -1,8 +1,4 @@
 // The HTTP side of the port: /healthz, the /ws upgrade rules, 404, and TLS versions.
-#include <gtest/gtest.h>
-
-#include <openssl/ssl.h>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,6 +6,8 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
+#include <openssl/ssl.h>
 
 #include "tests/support/protocol_helpers.hpp"
 #include "tests/support/test_server.hpp"
@@ -39,7 +37,8 @@ HttpResult https_get(const TestServer& server, const std::string& target,
   stream.handshake(ssl::stream_base::client);
   http::request<http::empty_body> req{http::verb::get, target, 11};
   req.set(http::field::host, "127.0.0.1");
-  for (const auto& [name, value] : headers) req.set(name, value);
+  for (const auto& [name, value] : headers)
+    req.set(name, value);
   http::write(stream, req);
   boost::beast::flat_buffer buffer;
   http::response<http::string_body> res;
@@ -120,9 +119,8 @@ TEST(Http, BrowserOriginsAreCheckedAgainstTheAllowList) {
 }
 
 TEST(Http, ConfiguredOriginsReplaceTheDefault) {
-  TestServer server([](server::ServerConfig& c) {
-    c.security.allowed_origins = {"https://care.example.jp"};
-  });
+  TestServer server(
+      [](server::ServerConfig& c) { c.security.allowed_origins = {"https://care.example.jp"}; });
   auto options = server.connect_options();
   options.origin = "https://care.example.jp";
   EXPECT_NO_THROW(client::ClientConnection::connect(options));

@@ -1,8 +1,8 @@
 // Posting, live delivery, history, exact resume and durability over real TLS WebSocket.
-#include <gtest/gtest.h>
-
 #include <set>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/protocol_helpers.hpp"
 #include "tests/support/test_server.hpp"
@@ -22,7 +22,8 @@ json subscribe(client::ClientConnection& c, const std::string& room,
 class Messaging : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* login : {"sato", "tanaka"}) server.add_user(login);
+    for (const char* login : {"sato", "tanaka"})
+      server.add_user(login);
     sato = server.sign_in("sato");
     tanaka = server.sign_in("tanaka");
     room = create_room(*sato, "佐藤 一郎 様");
@@ -67,9 +68,11 @@ TEST_F(Messaging, SubscribeWithoutCursorSendsOnlyNewEvents) {
 }
 
 TEST_F(Messaging, SubscribeReplaysEverythingAfterTheCursorThenLive) {
-  for (int i = 0; i < 5; ++i) post(*sato, room, "m" + std::to_string(i));  // seq 3..7
+  for (int i = 0; i < 5; ++i)
+    post(*sato, room, "m" + std::to_string(i));  // seq 3..7
   subscribe(*tanaka, room, 4);
-  for (int seq = 5; seq <= 7; ++seq) EXPECT_EQ(next_room_event(*tanaka)["seq"], seq);
+  for (int seq = 5; seq <= 7; ++seq)
+    EXPECT_EQ(next_room_event(*tanaka)["seq"], seq);
   post(*sato, room, "live");
   const auto live = next_room_event(*tanaka);
   EXPECT_EQ(live["seq"], 8);
@@ -106,15 +109,18 @@ TEST_F(Messaging, ClientKilledMidStreamResumesWithNoGapAndNoDuplicate) {
   // The room moves on while the client is gone, posted concurrently by two authors.
   auto sato2 = server.sign_in("sato");
   std::thread other([&] {
-    for (int i = 0; i < 20; ++i) post(*sato2, room, "b" + std::to_string(i));
+    for (int i = 0; i < 20; ++i)
+      post(*sato2, room, "b" + std::to_string(i));
   });
-  for (int i = 0; i < 20; ++i) post(*sato, room, "a" + std::to_string(i));
+  for (int i = 0; i < 20; ++i)
+    post(*sato, room, "a" + std::to_string(i));
   other.join();
   tanaka = server.sign_in("tanaka");
   subscribe(*tanaka, room, last_seen);
   // Live posts keep arriving during the replay.
   std::thread more([&] {
-    for (int i = 0; i < 10; ++i) post(*sato2, room, "c" + std::to_string(i));
+    for (int i = 0; i < 10; ++i)
+      post(*sato2, room, "c" + std::to_string(i));
   });
   std::vector<std::int64_t> seqs;
   while (seqs.size() < 50) {
@@ -123,7 +129,8 @@ TEST_F(Messaging, ClientKilledMidStreamResumesWithNoGapAndNoDuplicate) {
     seqs.push_back(e["seq"]);
   }
   more.join();
-  for (std::size_t i = 0; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], last_seen + 1 + std::int64_t(i));
+  for (std::size_t i = 0; i < seqs.size(); ++i)
+    EXPECT_EQ(seqs[i], last_seen + 1 + std::int64_t(i));
   EXPECT_TRUE(next_room_event(*tanaka, std::chrono::milliseconds(200)).is_null());
 }
 
@@ -134,10 +141,12 @@ TEST_F(Messaging, ConcurrentAuthorsGetGaplessUniqueSeqs) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       auto c = server.sign_in(t % 2 ? "sato" : "tanaka");
-      for (int i = 0; i < kPosts; ++i) acked[t].push_back(post(*c, room, "x"));
+      for (int i = 0; i < kPosts; ++i)
+        acked[t].push_back(post(*c, room, "x"));
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   std::set<std::int64_t> all;
   for (const auto& v : acked) {
     EXPECT_TRUE(std::is_sorted(v.begin(), v.end()));  // one author's posts stay in order
@@ -159,7 +168,8 @@ TEST_F(Messaging, PostWithTheSameNonceIsNotRepeated) {
 }
 
 TEST_F(Messaging, HistoryPagesNewestFirstOrOldestFirst) {
-  for (int i = 1; i <= 10; ++i) post(*sato, room, "m" + std::to_string(i));  // seq 3..12
+  for (int i = 1; i <= 10; ++i)
+    post(*sato, room, "m" + std::to_string(i));  // seq 3..12
   auto page = ok(tanaka->request("room.history", {{"room", room}, {"limit", 4}}));
   ASSERT_EQ(page["events"].size(), 4u);
   EXPECT_EQ(page["events"][0]["seq"], 12);
@@ -170,13 +180,14 @@ TEST_F(Messaging, HistoryPagesNewestFirstOrOldestFirst) {
   EXPECT_EQ(page["events"].size(), 8u);
   EXPECT_EQ(page["events"][0]["seq"], 8);
   EXPECT_EQ(page["has_more"], false);
-  page = ok(tanaka->request("room.history",
-                            {{"room", room}, {"from", 3}, {"to", 5}, {"order", "asc"}}));
+  page = ok(
+      tanaka->request("room.history", {{"room", room}, {"from", 3}, {"to", 5}, {"order", "asc"}}));
   ASSERT_EQ(page["events"].size(), 3u);
   EXPECT_EQ(page["events"][0]["text"], "m1");
   EXPECT_EQ(page["events"][2]["text"], "m3");
   EXPECT_EQ(page["events"][0]["type"], "message");
-  const auto first = ok(tanaka->request("room.history", {{"room", room}, {"order", "asc"}, {"limit", 2}}));
+  const auto first =
+      ok(tanaka->request("room.history", {{"room", room}, {"order", "asc"}, {"limit", 2}}));
   EXPECT_EQ(first["events"][0]["type"], "room_created");
   EXPECT_EQ(first["events"][0]["title"], "佐藤 一郎 様");
   EXPECT_EQ(first["events"][1]["type"], "member_added");
@@ -187,12 +198,14 @@ TEST_F(Messaging, HistoryPagesNewestFirstOrOldestFirst) {
 
 TEST_F(Messaging, EveryAcknowledgedMessageSurvivesARestart) {
   std::vector<std::int64_t> acked;
-  for (int i = 0; i < 30; ++i) acked.push_back(post(*sato, room, "記録 " + std::to_string(i)));
+  for (int i = 0; i < 30; ++i)
+    acked.push_back(post(*sato, room, "記録 " + std::to_string(i)));
   sato.reset();
   tanaka.reset();
   server.restart();
   auto c = server.sign_in("tanaka");
-  const auto page = ok(c->request("room.history", {{"room", room}, {"order", "asc"}, {"limit", 200}}));
+  const auto page =
+      ok(c->request("room.history", {{"room", room}, {"order", "asc"}, {"limit", 200}}));
   ASSERT_EQ(page["events"].size(), 32u);
   for (std::size_t i = 0; i < acked.size(); ++i) {
     EXPECT_EQ(page["events"][i + 2]["seq"], acked[i]);
@@ -211,7 +224,8 @@ TEST_F(Messaging, GracefulShutdownAcknowledgesThenClosesWithGoingAway) {
   EXPECT_EQ(closed->code, 1001);
   server.start();
   auto c = server.sign_in("sato");
-  EXPECT_EQ(ok(c->request("room.history", {{"room", room}, {"limit", 1}}))["events"][0]["seq"], seq);
+  EXPECT_EQ(ok(c->request("room.history", {{"room", room}, {"limit", 1}}))["events"][0]["seq"],
+            seq);
 }
 
 TEST_F(Messaging, SlowConsumerIsDisconnectedWhileOthersKeepReceiving) {
@@ -222,7 +236,8 @@ TEST_F(Messaging, SlowConsumerIsDisconnectedWhileOthersKeepReceiving) {
   subscribe(*tanaka, room, std::nullopt);
   subscribe(*suzuki, room, std::nullopt);
   std::string big;
-  for (int i = 0; i < 10000; ++i) big += "あ";  // the longest message: 30,000 bytes
+  for (int i = 0; i < 10000; ++i)
+    big += "あ";  // the longest message: 30,000 bytes
   // Enough to fill the kernel's socket buffers on loopback (up to 4 MiB for the server's send
   // buffer, ~128 KiB for the idle reader's receive buffer) and then the send queue.
   const int posts =
@@ -230,7 +245,8 @@ TEST_F(Messaging, SlowConsumerIsDisconnectedWhileOthersKeepReceiving) {
   int received = 0;
   for (int i = 0; i < posts; ++i) {
     post(*sato, room, big);
-    while (auto e = suzuki->next_event(std::chrono::milliseconds(0))) received += e->event == "room.event";
+    while (auto e = suzuki->next_event(std::chrono::milliseconds(0)))
+      received += e->event == "room.event";
   }
   while (received < posts) {
     const auto e = next_room_event(*suzuki);
@@ -250,7 +266,8 @@ TEST_F(Messaging, SlowConsumerIsDisconnectedWhileOthersKeepReceiving) {
     if (e->event == "room.event") got.push_back(e->body["seq"]);
   }
   ASSERT_LT(got.size(), std::size_t(posts));
-  for (std::size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], 4 + std::int64_t(i));
+  for (std::size_t i = 0; i < got.size(); ++i)
+    EXPECT_EQ(got[i], 4 + std::int64_t(i));
   // It resumes from what it has and gets the rest, exactly.
   const std::int64_t last = got.empty() ? 3 : got.back();
   tanaka = server.sign_in("tanaka");

@@ -1,8 +1,8 @@
 // Rooms, membership and members-only access over real TLS WebSocket.
 #include <gtest/gtest.h>
 
-#include "tests/support/protocol_helpers.hpp"
 #include "server/admin_commands.hpp"
+#include "tests/support/protocol_helpers.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace musubi::testing {
@@ -13,7 +13,8 @@ using nlohmann::json;
 class Rooms : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* login : {"sato", "tanaka", "suzuki"}) server.add_user(login);
+    for (const char* login : {"sato", "tanaka", "suzuki"})
+      server.add_user(login);
     sato = server.sign_in("sato");
     tanaka = server.sign_in("tanaka");
     suzuki = server.sign_in("suzuki");
@@ -58,8 +59,7 @@ TEST_F(Rooms, NonMemberLearnsNothingAboutARoomThatExists) {
   post(*sato, room, "秘密");
   const std::string made_up = "abcdefghijkl";
   for (const auto& target : {room, made_up}) {
-    for (const auto& [op, body] :
-         std::vector<std::pair<std::string, json>>{
+    for (const auto& [op, body] : std::vector<std::pair<std::string, json>>{
              {"room.history", {{"room", target}}},
              {"room.post", {{"room", target}, {"text", "x"}}},
              {"room.members", {{"room", target}}},
@@ -69,7 +69,8 @@ TEST_F(Rooms, NonMemberLearnsNothingAboutARoomThatExists) {
       expect_error(reply, "not_found");
       EXPECT_EQ(reply.error_message, "room not found") << op;
     }
-    const auto sub = ok(suzuki->request("room.subscribe", {{"rooms", {{{"room", target}, {"after", 0}}}}}));
+    const auto sub =
+        ok(suzuki->request("room.subscribe", {{"rooms", {{{"room", target}, {"after", 0}}}}}));
     EXPECT_EQ(sub["rooms"][0]["error"], "not_found");
   }
   // And nothing of the room reaches them.
@@ -91,8 +92,7 @@ TEST_F(Rooms, OnlyAdministratorsAddOrRemoveOthers) {
 TEST_F(Rooms, AddingTwiceOrUnknownUsersIsRefused) {
   const auto room = create_room(*sato, "room");
   add_member(*sato, room, "tanaka");
-  expect_error(sato->request("room.add_member", {{"room", room}, {"login", "tanaka"}}),
-               "conflict");
+  expect_error(sato->request("room.add_member", {{"room", room}, {"login", "tanaka"}}), "conflict");
   expect_error(sato->request("room.add_member", {{"room", room}, {"login", "nobody"}}),
                "not_found");
 }
@@ -113,7 +113,8 @@ TEST_F(Rooms, RemovedMemberIsCutOffAtOnce) {
   post(*sato, room, "before");
   // Replay (room_created, member_added) then the live message.
   json seen;
-  for (int i = 0; i < 3; ++i) seen = next_room_event(*tanaka);
+  for (int i = 0; i < 3; ++i)
+    seen = next_room_event(*tanaka);
   ASSERT_FALSE(seen.is_null());
   EXPECT_EQ(seen["text"], "before");
 

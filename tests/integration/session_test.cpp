@@ -62,8 +62,8 @@ TEST(Session, TokenResumesOnANewConnectionAndAfterRestart) {
   std::string token;
   {
     auto c = server.connect();
-    token = ok(c->request("session.sign_in", {{"login", "tanaka"}, {"password", kPassword}}))
-                ["token"];
+    token =
+        ok(c->request("session.sign_in", {{"login", "tanaka"}, {"password", kPassword}}))["token"];
   }
   auto c2 = server.connect();
   EXPECT_EQ(ok(c2->request("session.resume", {{"token", token}}))["user"]["login"], "tanaka");

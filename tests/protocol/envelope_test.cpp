@@ -342,10 +342,10 @@ TEST(DecodeServerFrame, RefusesObjectsThatAreNeitherReplyNorEvent) {
 }
 
 TEST(DecodeServerFrame, MalformedErrorObjectIsReportedNotThrown) {
-  // Regression (fixed): protocol/envelope.cpp:99-100 call json::value() on whatever "error" holds; a reply whose
-  // "error" is not an object, or whose code/message is not a string, throws nlohmann's
-  // type_error out of decode_server_frame instead of returning a DecodeError (or a reply), so a
-  // misbehaving server can crash a client that trusts the documented contract.
+  // Regression (fixed): protocol/envelope.cpp:99-100 call json::value() on whatever "error" holds;
+  // a reply whose "error" is not an object, or whose code/message is not a string, throws
+  // nlohmann's type_error out of decode_server_frame instead of returning a DecodeError (or a
+  // reply), so a misbehaving server can crash a client that trusts the documented contract.
   for (const char* text : {R"({"id":1,"ok":false,"error":"boom"})",
                            R"({"id":1,"ok":false,"error":{"code":5,"message":"m"}})",
                            R"({"id":1,"ok":false,"error":{"code":"x","message":null}})"}) {

@@ -70,8 +70,8 @@ TEST(ParseTimestamp, RefusesOtherShapes) {
 }
 
 TEST(ParseTimestamp, ShortFractionIsNotMisreadAsMilliseconds) {
-  // Regression (fixed): protocol/timestamp.cpp:30 reads the fraction with "%3d", so ".1Z" parses as 1 ms
-  // instead of 100 ms (RFC 3339), and ".01Z" as 1 ms instead of 10 ms: a wrong value returned
+  // Regression (fixed): protocol/timestamp.cpp:30 reads the fraction with "%3d", so ".1Z" parses as
+  // 1 ms instead of 100 ms (RFC 3339), and ".01Z" as 1 ms instead of 10 ms: a wrong value returned
   // silently. It should either refuse anything but three digits or scale the fraction.
   const auto tenth = parse_timestamp("2026-11-24T03:04:05.1Z");
   EXPECT_TRUE(!tenth || *tenth == kExampleMs - 123 + 100) << *tenth;
@@ -80,9 +80,9 @@ TEST(ParseTimestamp, ShortFractionIsNotMisreadAsMilliseconds) {
 }
 
 TEST(ParseTimestamp, RefusesTrailingTextAndOutOfRangeFields) {
-  // Regression (fixed): protocol/timestamp.cpp:30-37 stops reading at the 'Z', so trailing text is ignored, and
-  // timegm() normalises impossible fields (month 13, hour 25) into a different instant instead of
-  // refusing them.
+  // Regression (fixed): protocol/timestamp.cpp:30-37 stops reading at the 'Z', so trailing text is
+  // ignored, and timegm() normalises impossible fields (month 13, hour 25) into a different instant
+  // instead of refusing them.
   EXPECT_EQ(parse_timestamp("2026-11-24T03:04:05.123Zjunk"), std::nullopt);
   EXPECT_EQ(parse_timestamp("2026-13-24T03:04:05.123Z"), std::nullopt);
   EXPECT_EQ(parse_timestamp("2026-11-24T25:04:05.123Z"), std::nullopt);

@@ -123,11 +123,12 @@ TEST_F(AdminCommands, AddCreatesTheDataDirectoryAndTheUser) {
 }
 
 TEST_F(AdminCommands, DataDirectoryCreatedByACommandIsPrivate) {
-  // Regression (fixed): server/admin_commands.cpp:24 creates the data directory with create_directories() and
-  // the process umask (0755 under the usual 022), unlike prepare_data_directory(), which promises
-  // mode 0700. When `musubid user add` runs before the first server start, the directory and the
-  // database in it (password hashes, every room's messages) stay readable by every local user,
-  // because prepare_data_directory() leaves an existing directory's mode alone.
+  // Regression (fixed): server/admin_commands.cpp:24 creates the data directory with
+  // create_directories() and the process umask (0755 under the usual 022), unlike
+  // prepare_data_directory(), which promises mode 0700. When `musubid user add` runs before the
+  // first server start, the directory and the database in it (password hashes, every room's
+  // messages) stay readable by every local user, because prepare_data_directory() leaves an
+  // existing directory's mode alone.
   ASSERT_EQ(add("tanaka", "T", "password1\n").code, 0);
   struct stat st {};
   ASSERT_EQ(::stat(config_.data_dir.c_str(), &st), 0);
@@ -188,7 +189,8 @@ TEST_F(AdminCommands, InvalidLoginIsRefusedBeforeAnythingElse) {
 }
 
 TEST_F(AdminCommands, NameMustHave1To100Characters) {
-  EXPECT_EQ(add("a", "", "password1\n").err, "musubid: --name must be 1-100 characters of UTF-8 text without control characters\n");
+  EXPECT_EQ(add("a", "", "password1\n").err,
+            "musubid: --name must be 1-100 characters of UTF-8 text without control characters\n");
   EXPECT_EQ(add("a", "", "password1\n").code, 2);
   std::string long_name;
   for (int i = 0; i < 101; ++i)
@@ -252,10 +254,10 @@ TEST_F(AdminCommands, ListAsJsonLines) {
 }
 
 TEST_F(AdminCommands, ListWithInvalidUtf8NameDoesNotThrow) {
-  // Regression (fixed): user_add (server/admin_commands.cpp:83-84) checks the name's length with utf8_length but
-  // not that it is valid UTF-8, and user_list (server/admin_commands.cpp:109-114) dumps JSON with
-  // the throwing default error handler: after `musubid user add --name $'\xff'`, every
-  // `musubid user list --json` dies with nlohmann::type_error 316. Either the name should be
+  // Regression (fixed): user_add (server/admin_commands.cpp:83-84) checks the name's length with
+  // utf8_length but not that it is valid UTF-8, and user_list (server/admin_commands.cpp:109-114)
+  // dumps JSON with the throwing default error handler: after `musubid user add --name $'\xff'`,
+  // every `musubid user list --json` dies with nlohmann::type_error 316. Either the name should be
   // refused (exit 2) or the listing should replace the bad bytes.
   const auto added = add("tanaka", "bad \xff name", "password1\n");
   if (added.code == 2) return;  // refused at the door: fine

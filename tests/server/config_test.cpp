@@ -197,8 +197,8 @@ TEST_F(ConfigFile, MissingFileIsAnError) {
 }
 
 TEST_F(ConfigFile, OutOfRangeIntegerIsRefusedNotTruncated) {
-  // Regression (fixed): server/config.cpp:36 casts the int64 read from TOML straight to the field's type, so
-  // 4294967303 becomes 7 for an int field (and a huge max_text_chars silently wraps for
+  // Regression (fixed): server/config.cpp:36 casts the int64 read from TOML straight to the field's
+  // type, so 4294967303 becomes 7 for an int field (and a huge max_text_chars silently wraps for
   // narrower types): a typo'd limit is silently replaced by a different one.
   EXPECT_NE(error_of("[limits]\nmax_failed_signins = 4294967303\n"), "");
   EXPECT_NE(error_of("[timeouts]\nclose_seconds = 4294967296\n"), "");

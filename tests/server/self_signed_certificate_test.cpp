@@ -130,10 +130,11 @@ TEST_F(SelfSignedCertificate, KeyFileIsReadableByTheOwnerOnly) {
 }
 
 TEST_F(SelfSignedCertificate, ReplacingAnExistingKeyStillLeavesItPrivate) {
-  // Regression (fixed): server/self_signed_certificate.cpp:54 passes the mode to open(O_CREAT|O_TRUNC), which
-  // only applies when the file is created: a key written over an existing world-readable file
-  // keeps that file's mode, so the new private key is readable by everyone. The file should be
-  // created afresh (unlink or write to a temporary and rename) or fchmod'ed.
+  // Regression (fixed): server/self_signed_certificate.cpp:54 passes the mode to
+  // open(O_CREAT|O_TRUNC), which only applies when the file is created: a key written over an
+  // existing world-readable file keeps that file's mode, so the new private key is readable by
+  // everyone. The file should be created afresh (unlink or write to a temporary and rename) or
+  // fchmod'ed.
   std::ofstream(key_file()) << "old key";
   fs::permissions(key_file(), fs::perms(0644), fs::perm_options::replace);
   write({"localhost"});

@@ -1,8 +1,7 @@
 #include "tests/support/temp_dir.hpp"
 
-#include <stdlib.h>
-
 #include <stdexcept>
+#include <stdlib.h>
 #include <string>
 #include <system_error>
 

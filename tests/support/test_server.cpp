@@ -1,8 +1,8 @@
 #include "tests/support/test_server.hpp"
 
-#include <gtest/gtest.h>
-
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "server/admin_commands.hpp"
 
@@ -21,7 +21,9 @@ TestServer::TestServer(const Tweak& tweak) {
   start();
 }
 
-TestServer::~TestServer() { stop(); }
+TestServer::~TestServer() {
+  stop();
+}
 
 void TestServer::start() {
   server_ = std::make_unique<server::Server>(config_);
@@ -52,9 +54,8 @@ std::unique_ptr<client::ClientConnection> TestServer::connect() const {
 std::unique_ptr<client::ClientConnection> TestServer::sign_in(const std::string& login,
                                                               const std::string& password) const {
   auto connection = connect();
-  const auto reply = connection->request("session.sign_in", {{"login", login},
-                                                            {"password", password},
-                                                            {"device", "test"}});
+  const auto reply = connection->request(
+      "session.sign_in", {{"login", login}, {"password", password}, {"device", "test"}});
   EXPECT_TRUE(reply.ok) << login << ": " << reply.error_code << " " << reply.error_message;
   return connection;
 }
@@ -63,8 +64,7 @@ void TestServer::add_user(const std::string& login, const std::string& name, boo
                           const std::string& password) const {
   std::istringstream in(password + "\n");
   std::ostringstream out, err;
-  const int rc =
-      server::user_add(config_, login, name.empty() ? login : name, admin, in, out, err);
+  const int rc = server::user_add(config_, login, name.empty() ? login : name, admin, in, out, err);
   ASSERT_EQ(rc, 0) << err.str();
 }
 

@@ -1,5 +1,6 @@
 #include "clients/client/client_connection.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -46,18 +47,23 @@ namespace {
 // When MUSUBI_FRAME_LOG names a file, every text frame is appended to it as
 // {"conn","dir","frame"}: the tests check real frames against protocol/schemas/.
 struct FrameLog {
-  std::mutex mutex;
-  std::FILE* file = nullptr;
+  int fd = -1;
   std::atomic<std::uint64_t> connections{0};
 
   FrameLog() {
-    if (const char* path = std::getenv("MUSUBI_FRAME_LOG")) file = std::fopen(path, "a");
-    // One write() per line (fflush after each), so that parallel test processes appending to
-    // the same file never interleave within a line.
-    if (file) std::setvbuf(file, nullptr, _IOFBF, 1 << 20);
+    if (const char* path = std::getenv("MUSUBI_FRAME_LOG")) {
+      fd = ::open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    }
   }
   ~FrameLog() {
-    if (file) std::fclose(file);
+    if (fd >= 0) ::close(fd);
+  }
+
+  // One write() per line on an O_APPEND file: parallel test processes never interleave within a
+  // line (stdio would split long lines into 4 KiB writes).
+  void append(std::string line) const {
+    line += '\n';
+    [[maybe_unused]] const auto written = ::write(fd, line.data(), line.size());
   }
 };
 
@@ -86,7 +92,7 @@ void configure_tls(ssl::context& ctx, const TlsOptions& tls, const std::string& 
 }  // namespace
 
 ClientConnection::ClientConnection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
-  if (frame_log().file) {
+  if (frame_log().fd >= 0) {
     log_id_ = std::to_string(::getpid()) + "-" + std::to_string(++frame_log().connections);
   }
 }
@@ -216,14 +222,12 @@ bool ClientConnection::run_until(Pred pred, std::chrono::milliseconds timeout) {
 
 void ClientConnection::log(std::string_view direction, std::string_view text) {
   auto& fl = frame_log();
-  if (!fl.file) return;
+  if (fl.fd < 0) return;
   auto frame = nlohmann::json::parse(text, nullptr, false);
   if (frame.is_discarded()) return;
   const auto line =
       nlohmann::json{{"conn", log_id_}, {"dir", direction}, {"frame", std::move(frame)}}.dump();
-  std::lock_guard lock(fl.mutex);
-  std::fprintf(fl.file, "%s\n", line.c_str());
-  std::fflush(fl.file);
+  fl.append(line);
 }
 
 void ClientConnection::write(std::string text, bool binary) {

@@ -1,0 +1,107 @@
+#include "clients/cli/event_format.hpp"
+
+#include <ctime>
+
+#include "clients/cli/terminal_text.hpp"
+#include "protocol/room_event.hpp"
+#include "protocol/timestamp.hpp"
+
+namespace musubi::cli {
+
+using nlohmann::json;
+
+namespace {
+
+std::string string_field(const json& object, const char* key) {
+  if (!object.is_object()) return {};
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// "2026-05-01 09:12" in the local time zone; the server's text when it cannot be read.
+std::string local_time(const std::string& timestamp) {
+  const auto ms = protocol::parse_timestamp(timestamp);
+  if (!ms) return timestamp;
+  const std::time_t seconds = static_cast<std::time_t>(*ms / 1000);
+  std::tm local{};
+  if (!::localtime_r(&seconds, &local)) return timestamp;
+  char text[32];
+  if (std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &local) == 0) return timestamp;
+  return text;
+}
+
+// A person as "NAME (login)", or the login alone when the name is missing.
+std::string person(const json& who) {
+  const auto name = string_field(who, "name");
+  const auto login = string_field(who, "login");
+  if (name.empty()) return terminal_safe(login);
+  return terminal_safe(name) + " (" + terminal_safe(login) + ")";
+}
+
+// Later lines of a multi-line message start indented, under the text.
+std::string indent_lines(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    out.push_back(c);
+    if (c == '\n') out += "    ";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_event_text(const json& event) {
+  namespace type = protocol::room_event_type;
+  const json& author = event.contains("author") ? event["author"] : json();
+  std::string author_name = string_field(author, "name");
+  if (author_name.empty()) author_name = string_field(author, "login");
+  author_name = terminal_safe(author_name);
+  const auto seq = event.value("seq", json()).dump();
+  std::string line = "#" + seq + " " + terminal_safe(local_time(string_field(event, "ts"))) + " ";
+  const auto kind = string_field(event, "type");
+  const json& member = event.contains("member") ? event["member"] : json();
+  if (kind == type::message) {
+    line += author_name + ": " + indent_lines(terminal_safe(string_field(event, "text")));
+  } else if (kind == type::room_created) {
+    line +=
+        author_name + " created the room \"" + terminal_safe(string_field(event, "title")) + "\"";
+  } else if (kind == type::member_added) {
+    const auto role = string_field(event, "role");
+    line += author_name + " added " + person(member) +
+            (role == "admin" ? " as administrator" : " as member");
+  } else if (kind == type::member_removed) {
+    if (string_field(member, "login") == string_field(author, "login")) {
+      line += author_name + " left the room";
+    } else {
+      line += author_name + " removed " + person(member);
+    }
+  } else {
+    line += author_name + " [" + terminal_safe(kind) + "]";
+  }
+  return line;
+}
+
+std::string format_event_json(const json& event) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  // The fixed fields first, in a stable order; then whatever else the type carries.
+  for (const char* key : {"room", "seq", "ts", "type"}) {
+    if (event.contains(key)) out[key] = event[key];
+  }
+  if (event.contains("author")) {
+    out["author"] = string_field(event["author"], "login");
+    out["author_name"] = string_field(event["author"], "name");
+  }
+  for (const auto& [key, value] : event.items()) {
+    if (out.contains(key) || key == "author") continue;
+    if (key == "member" && value.is_object()) {
+      out["member"] = string_field(value, "login");
+      out["member_name"] = string_field(value, "name");
+    } else {
+      out[key] = value;
+    }
+  }
+  // Invalid UTF-8 (which the server never sends) is replaced rather than thrown.
+  return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+}  // namespace musubi::cli

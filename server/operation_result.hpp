@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,11 @@ struct OperationResult {
   Frame notify_frame;                              //   room.added or room.removed
   bool notify_is_removal = false;
   std::int64_t room_id = 0;
+
+  // Tells every connection of `user` about `room`: room.added, or room.removed (which also makes
+  // those connections stop following it).
+  void notify(std::int64_t user, std::int64_t room, std::string_view event,
+              const nlohmann::json& body);
 
   static OperationResult failure(protocol::Errc code, std::string message) {
     OperationResult r;

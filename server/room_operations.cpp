@@ -60,12 +60,9 @@ void Connection::create_room(const protocol::Request& request) {
         storage::append_audit(db, now, me.user_id, "room.create", room_id, "");
         r.result = json{{"room", public_id}, {"title", title}, {"seq", r.broadcast->seq}};
         // The creator's other devices learn of the new room at once.
-        r.notify_user = me.user_id;
-        r.notify_frame = std::make_shared<const std::string>(protocol::encode_event(
-            protocol::event::room_added,
-            room_notice(storage::Membership{room_id, public_id, title, storage::Role::admin},
-                        "admin")));
-        r.room_id = room_id;
+        r.notify(me.user_id, room_id, protocol::event::room_added,
+                 room_notice(storage::Membership{room_id, public_id, title, storage::Role::admin},
+                             "admin"));
         return r;
       },
       finisher(request.id));
@@ -101,10 +98,8 @@ void Connection::add_member(const protocol::Request& request) {
             db, now, me.user_id, "member.add", room->room_id,
             "user=" + user->login + " role=" + std::string(storage::to_string(role)));
         r.result = json{{"room", room->public_id}, {"seq", r.broadcast->seq}};
-        r.notify_user = user->id;
-        r.notify_frame = std::make_shared<const std::string>(protocol::encode_event(
-            protocol::event::room_added, room_notice(*room, storage::to_string(role))));
-        r.room_id = room->room_id;
+        r.notify(user->id, room->room_id, protocol::event::room_added,
+                 room_notice(*room, storage::to_string(role)));
         return r;
       },
       finisher(request.id));
@@ -143,12 +138,8 @@ void Connection::remove_member(const protocol::Request& request) {
         storage::append_audit(db, now, me.user_id, "member.remove", room->room_id,
                               "user=" + user->login);
         r.result = json{{"room", room->public_id}, {"seq", r.broadcast->seq}};
-        r.notify_user = user->id;
-        r.notify_is_removal = true;
-        r.notify_frame = std::make_shared<const std::string>(protocol::encode_event(
-            protocol::event::room_removed,
-            json{{"room", room->public_id}, {"seq", r.broadcast->seq}, {"by", me.login}}));
-        r.room_id = room->room_id;
+        r.notify(user->id, room->room_id, protocol::event::room_removed,
+                 json{{"room", room->public_id}, {"seq", r.broadcast->seq}, {"by", me.login}});
         return r;
       },
       finisher(request.id));

@@ -19,38 +19,21 @@ ReaderPool::~ReaderPool() {
 }
 
 void ReaderPool::submit(Job job) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!stopping_) {
-      queue_.push_back(std::move(job));
-      wake_.notify_one();
-      return;
-    }
-  }
-  if (job.done) job.done(false);
+  if (!queue_.push(job)) complete(job, false);
 }
 
 void ReaderPool::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    wake_.notify_all();
-  }
+  queue_.close();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
 }
 
 void ReaderPool::run(Database& db) {
-  for (;;) {
-    Job job;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      job = std::move(queue_.front());
-      queue_.pop_front();
-    }
+  std::deque<Job> one;
+  while (queue_.pop(one, 1)) {
+    Job job = std::move(one.front());
+    one.clear();
     bool ok = false;
     try {
       Transaction tx(db);
@@ -61,12 +44,7 @@ void ReaderPool::run(Database& db) {
       std::fprintf(stderr, "musubid: storage: read job failed: %s\n",
                    describe_current_exception().c_str());
     }
-    try {
-      if (job.done) job.done(ok);
-    } catch (...) {
-      std::fprintf(stderr, "musubid: storage: completion failed: %s\n",
-                   describe_current_exception().c_str());
-    }
+    complete(job, ok);
   }
 }
 

@@ -1,15 +1,11 @@
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <filesystem>
-#include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "storage/database.hpp"
-#include "storage/job.hpp"
+#include "storage/job_queue.hpp"
 
 namespace musubi::storage {
 
@@ -30,10 +26,7 @@ class ReaderPool {
  private:
   void run(Database& db);
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Job> queue_;
-  bool stopping_ = false;
+  JobQueue queue_;
   std::vector<std::unique_ptr<Database>> connections_;
   std::vector<std::thread> threads_;
 };

@@ -12,44 +12,22 @@ Writer::~Writer() {
 }
 
 void Writer::submit(Job job) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!stopping_) {
-      queue_.push_back(std::move(job));
-      wake_.notify_one();
-      return;
-    }
-  }
-  if (job.done) job.done(false);
+  if (!queue_.push(job)) complete(job, false);
 }
 
 void Writer::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    wake_.notify_one();
-  }
+  queue_.close();
   if (thread_.joinable()) thread_.join();
 }
 
 WriterStats Writer::stats() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(stats_mutex_);
   return stats_;
 }
 
 void Writer::run() {
   std::deque<Job> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
-      const std::size_t n = std::min(queue_.size(), max_batch_);
-      for (std::size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
+  while (queue_.pop(batch, max_batch_)) {
     commit_batch(batch);
     batch.clear();
   }
@@ -83,20 +61,13 @@ void Writer::commit_batch(std::deque<Job>& batch) {
                  describe_current_exception().c_str());
   }
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(stats_mutex_);
     stats_.commits += committed ? 1 : 0;
     stats_.jobs += batch.size();
     stats_.failed_jobs += committed ? failed : batch.size();
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (!batch[i].done) continue;
-    try {
-      batch[i].done(committed && applied[i]);
-    } catch (...) {
-      std::fprintf(stderr, "musubid: storage: completion failed: %s\n",
-                   describe_current_exception().c_str());
-    }
-  }
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    complete(batch[i], committed && applied[i]);
 }
 
 }  // namespace musubi::storage

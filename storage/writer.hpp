@@ -1,14 +1,12 @@
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
-#include <functional>
 #include <mutex>
 #include <thread>
 
 #include "storage/database.hpp"
-#include "storage/job.hpp"
+#include "storage/job_queue.hpp"
 
 namespace musubi::storage {
 
@@ -42,10 +40,8 @@ class Writer {
 
   std::unique_ptr<Database> db_;
   const std::size_t max_batch_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Job> queue_;
-  bool stopping_ = false;
+  JobQueue queue_;
+  mutable std::mutex stats_mutex_;
   WriterStats stats_;
   std::thread thread_;
 };

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+
+#include "storage/job.hpp"
+
+namespace musubi::storage {
+
+// The queue in front of the storage threads: producers push from any thread; consumers take
+// batches, blocking while it is empty. Once closed it takes nothing new, and consumers drain what
+// is left before they see the end.
+class JobQueue {
+ public:
+  // Queues the job; after close() leaves it untouched and returns false.
+  bool push(Job& job);
+
+  // Moves up to `max` jobs into `out`, waiting for at least one. Returns false (with `out`
+  // empty) once the queue is closed and drained.
+  bool pop(std::deque<Job>& out, std::size_t max);
+
+  void close();
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> jobs_;
+  bool closed_ = false;
+};
+
+// Calls job.done(ok), if any; a throwing completion is logged, never lets a storage thread die.
+void complete(Job& job, bool ok) noexcept;
+
+}  // namespace musubi::storage

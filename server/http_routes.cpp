@@ -43,14 +43,21 @@ bool offers_subprotocol(std::string_view header) {
 Route route(const HttpRequest& request) {
   const auto path = path_of(request.target());
   if (path == "/healthz") return Route::health;
+  if (path == "/readyz") return Route::ready;
+  if (path == "/metrics") return Route::metrics;
   if (path == "/ws") return Route::websocket;
   return Route::not_found;
 }
 
 HttpResponse json_response(const HttpRequest& request, http::status status, std::string body) {
+  return text_response(request, status, "application/json; charset=utf-8", std::move(body));
+}
+
+HttpResponse text_response(const HttpRequest& request, http::status status,
+                           std::string content_type, std::string body) {
   HttpResponse res{status, request.version()};
   res.set(http::field::server, std::string("musubid/") + kVersion);
-  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.set(http::field::content_type, content_type);
   res.set(http::field::cache_control, "no-store");
   res.set(http::field::strict_transport_security, "max-age=63072000");
   res.set("X-Content-Type-Options", "nosniff");

@@ -13,7 +13,7 @@ namespace musubi::server {
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
-enum class Route { health, websocket, not_found };
+enum class Route { health, ready, metrics, websocket, not_found };
 
 // Which handler a request goes to (by path; methods are checked by the handler).
 Route route(const HttpRequest& request);
@@ -26,6 +26,10 @@ std::optional<HttpResponse> refuse_upgrade(const HttpRequest& request,
 // A JSON response with musubi's security headers (HSTS, nosniff, no caching, no framing).
 HttpResponse json_response(const HttpRequest& request, boost::beast::http::status status,
                            std::string body);
+
+// The same headers with another content type (e.g. Prometheus text for /metrics).
+HttpResponse text_response(const HttpRequest& request, boost::beast::http::status status,
+                           std::string content_type, std::string body);
 
 // {"error": {"code": ..., "message": ...}} with the given status.
 HttpResponse error_response(const HttpRequest& request, boost::beast::http::status status,

@@ -8,6 +8,8 @@
 
 #include "musubi_version.hpp"
 #include "protocol/envelope.hpp"
+#include "server/connection_registry.hpp"
+#include "server/metrics.hpp"
 #include "server/websocket_session.hpp"
 #include "storage/store.hpp"
 
@@ -74,38 +76,54 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
 }
 
 void HttpSession::handle(HttpRequest request) {
-  switch (route(request)) {
-    case Route::websocket:
-      if (auto refusal = refuse_upgrade(request, services_.allowed_origins)) {
-        return write(std::move(*refusal));
-      }
-      return upgrade(std::move(request));
-    case Route::health:
-      if (request.method() != http::verb::get) {
-        auto refusal = error_response(request, http::status::method_not_allowed,
-                                      "method_not_allowed", "use GET");
-        refusal.set(http::field::allow, "GET");
-        return write(std::move(refusal));
-      }
-      // The database check runs on a reader thread, never here.
-      services_.store.read(
-          [](storage::Database& db) {
-            db.prepare("SELECT 1").step();
-            return true;
-          },
-          [self = shared_from_this(), request = std::move(request)](std::optional<bool> ok) {
-            boost::asio::dispatch(self->stream_.get_executor(), [self, request, ok] {
-              const bool healthy = ok.value_or(false);
-              self->write(json_response(
-                  request, healthy ? http::status::ok : http::status::service_unavailable,
-                  protocol::dump(nlohmann::json{{"status", healthy ? "ok" : "unavailable"},
-                                                {"version", kVersion},
-                                                {"database", healthy ? "ok" : "unavailable"}})));
-            });
-          });
-      return;
-    case Route::not_found:
-      return write(error_response(request, http::status::not_found, "not_found", "no such path"));
+  const Route target = route(request);
+  if (target == Route::websocket) {
+    if (auto refusal = refuse_upgrade(request, services_.allowed_origins)) {
+      return write(std::move(*refusal));
+    }
+    return upgrade(std::move(request));
+  }
+  if (target == Route::not_found) {
+    return write(error_response(request, http::status::not_found, "not_found", "no such path"));
+  }
+  if (request.method() != http::verb::get) {
+    auto refusal =
+        error_response(request, http::status::method_not_allowed, "method_not_allowed", "use GET");
+    refusal.set(http::field::allow, "GET");
+    return write(std::move(refusal));
+  }
+  if (target == Route::metrics) {
+    const auto writer = services_.store.writer_stats();
+    MetricsSnapshot snapshot;
+    snapshot.open_connections = live_.size();
+    snapshot.signed_in_connections = services_.registry.size();
+    snapshot.storage_commits = writer.commits;
+    snapshot.storage_write_jobs = writer.jobs;
+    snapshot.storage_failed_write_jobs = writer.failed_jobs;
+    return write(text_response(request, http::status::ok, "text/plain; version=0.0.4",
+                               render_metrics(snapshot)));
+  }
+  // Alive: a reader thread answers a query. Ready: the writer thread commits (an empty
+  // transaction, so no fsync). Neither runs on this network thread.
+  auto respond = [self = shared_from_this(), request](std::optional<bool> ok) {
+    boost::asio::dispatch(self->stream_.get_executor(), [self, request, ok] {
+      const bool healthy = ok.value_or(false);
+      self->write(json_response(
+          request, healthy ? http::status::ok : http::status::service_unavailable,
+          protocol::dump(nlohmann::json{{"status", healthy ? "ok" : "unavailable"},
+                                        {"version", kVersion},
+                                        {"database", healthy ? "ok" : "unavailable"}})));
+    });
+  };
+  if (target == Route::health) {
+    services_.store.read(
+        [](storage::Database& db) {
+          db.prepare("SELECT 1").step();
+          return true;
+        },
+        std::move(respond));
+  } else {
+    services_.store.write([](storage::Database&) { return true; }, std::move(respond));
   }
 }
 

@@ -155,3 +155,49 @@ TEST(Tls, ClientsVerifyTheCertificate) {
 
 }  // namespace
 }  // namespace musubi::testing
+
+namespace musubi::testing {
+namespace {
+
+TEST(Http, ReadyzChecksThatTheDatabaseTakesWrites) {
+  TestServer server;
+  const auto res = https_get(server, "/readyz");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(res.body)["database"], "ok");
+}
+
+TEST(Http, MetricsCountConnectionsAndCommits) {
+  TestServer server;
+  server.add_user("sato");
+  auto c = server.sign_in("sato");
+  create_room(*c, "room");
+  const auto res = https_get(server, "/metrics");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.headers["Content-Type"], "text/plain; version=0.0.4");
+  EXPECT_NE(res.body.find("musubi_signed_in_connections 1\n"), std::string::npos) << res.body;
+  // The WebSocket and this HTTP request.
+  EXPECT_NE(res.body.find("musubi_open_connections 2\n"), std::string::npos) << res.body;
+  EXPECT_NE(res.body.find("musubi_storage_commits_total "), std::string::npos);
+  EXPECT_EQ(res.body.find("sato"), std::string::npos);  // counts only
+}
+
+TEST(Http, OnlyGetIsAllowedOnTheProbes) {
+  TestServer server;
+  net::io_context ioc;
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.set_verify_mode(ssl::verify_none);
+  ssl::stream<net::ip::tcp::socket> stream(ioc, ctx);
+  stream.next_layer().connect({net::ip::make_address("127.0.0.1"), server.port()});
+  stream.handshake(ssl::stream_base::client);
+  http::request<http::empty_body> req{http::verb::post, "/healthz", 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(stream, req);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  EXPECT_EQ(res.result_int(), 405u);
+  EXPECT_EQ(res[http::field::allow], "GET");
+}
+
+}  // namespace
+}  // namespace musubi::testing

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace musubi::server {
+
+// The numbers /metrics reports: counts only, never names, rooms or text.
+struct MetricsSnapshot {
+  std::uint64_t open_connections = 0;       // TLS connections, HTTP or WebSocket
+  std::uint64_t signed_in_connections = 0;  // WebSockets with a session
+  std::uint64_t storage_commits = 0;
+  std::uint64_t storage_write_jobs = 0;
+  std::uint64_t storage_failed_write_jobs = 0;
+};
+
+// Prometheus text exposition format (version 0.0.4).
+std::string render_metrics(const MetricsSnapshot& snapshot);
+
+}  // namespace musubi::server

@@ -47,7 +47,7 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, MemberChang
   out.login = r.string("login", 1, kMaxLoginChars);
   out.role = r.optional_string("role", 1, 16).value_or("member");
   if (!r.error() && out.role != "member" && out.role != "admin") {
-    r.fail(Errc::invalid_request, "body.role: must be \"member\" or \"admin\"");
+    r.fail(Errc::invalid_request, R"(body.role: must be "member" or "admin")");
   }
   return r.error();
 }
@@ -72,7 +72,7 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, FetchHistor
   } else if (order == "asc") {
     out.order = Order::oldest_first;
   } else {
-    r.fail(Errc::invalid_request, "body.order: must be \"asc\" or \"desc\"");
+    r.fail(Errc::invalid_request, R"(body.order: must be "asc" or "desc")");
   }
   if (!r.error() && out.from && out.to && *out.from > *out.to) {
     r.fail(Errc::invalid_request, "body.from: must not be greater than body.to");

@@ -1,12 +1,10 @@
 #include "clients/client/client_connection.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <fcntl.h>
 #include <unistd.h>
-
-#include <atomic>
-#include <cstdio>
-#include <cstdlib>
-#include <mutex>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -189,7 +187,8 @@ void ClientConnection::start_read() {
     impl_->reading = false;
     if (ec) {
       const auto& reason = impl_->ws().reason();
-      closed_ = CloseInfo{static_cast<unsigned short>(reason.code), std::string(reason.reason.data(), reason.reason.size())};
+      closed_ = CloseInfo{static_cast<unsigned short>(reason.code),
+                          std::string(reason.reason.data(), reason.reason.size())};
       if (reason.code == 0) closed_->reason = ec.message();
       return;
     }
@@ -259,26 +258,33 @@ std::string ClientConnection::send_request(std::string_view op, const nlohmann::
   return id;
 }
 
-void ClientConnection::send_text(std::string text) { write(std::move(text), false); }
+void ClientConnection::send_text(std::string text) {
+  write(std::move(text), false);
+}
 
-void ClientConnection::send_binary(std::string data) { write(std::move(data), true); }
+void ClientConnection::send_binary(std::string data) {
+  write(std::move(data), true);
+}
 
-std::optional<protocol::ServerFrame> ClientConnection::reply_to(const std::string& id,
-                                                                std::chrono::milliseconds timeout) {
-  auto find = [&] {
-    for (auto it = inbox_.begin(); it != inbox_.end(); ++it) {
-      if (it->kind == protocol::ServerFrame::Kind::reply && it->id.is_string() &&
-          it->id.get<std::string>() == id) {
-        return it;
-      }
-    }
-    return inbox_.end();
-  };
+template <class Match>
+std::optional<protocol::ServerFrame> ClientConnection::take(Match match,
+                                                            std::chrono::milliseconds timeout) {
+  auto find = [&] { return std::find_if(inbox_.begin(), inbox_.end(), match); };
   if (!run_until([&] { return find() != inbox_.end(); }, timeout)) return std::nullopt;
-  auto it = find();
+  const auto it = find();
   auto frame = std::move(*it);
   inbox_.erase(it);
   return frame;
+}
+
+std::optional<protocol::ServerFrame> ClientConnection::reply_to(const std::string& id,
+                                                                std::chrono::milliseconds timeout) {
+  return take(
+      [&](const protocol::ServerFrame& f) {
+        return f.kind == protocol::ServerFrame::Kind::reply && f.id.is_string() &&
+               f.id.get_ref<const std::string&>() == id;
+      },
+      timeout);
 }
 
 protocol::ServerFrame ClientConnection::request(std::string_view op, const nlohmann::json& body,
@@ -294,25 +300,14 @@ protocol::ServerFrame ClientConnection::request(std::string_view op, const nlohm
 
 std::optional<protocol::ServerFrame> ClientConnection::next_frame(
     std::chrono::milliseconds timeout) {
-  if (!run_until([&] { return !inbox_.empty(); }, timeout)) return std::nullopt;
-  auto frame = std::move(inbox_.front());
-  inbox_.pop_front();
-  return frame;
+  return take([](const protocol::ServerFrame&) { return true; }, timeout);
 }
 
 std::optional<protocol::ServerFrame> ClientConnection::next_event(
     std::chrono::milliseconds timeout) {
-  auto find = [&] {
-    for (auto it = inbox_.begin(); it != inbox_.end(); ++it) {
-      if (it->kind == protocol::ServerFrame::Kind::event) return it;
-    }
-    return inbox_.end();
-  };
-  if (!run_until([&] { return find() != inbox_.end(); }, timeout)) return std::nullopt;
-  auto it = find();
-  auto frame = std::move(*it);
-  inbox_.erase(it);
-  return frame;
+  return take(
+      [](const protocol::ServerFrame& f) { return f.kind == protocol::ServerFrame::Kind::event; },
+      timeout);
 }
 
 std::optional<CloseInfo> ClientConnection::wait_closed(std::chrono::milliseconds timeout) {
@@ -323,7 +318,8 @@ std::optional<CloseInfo> ClientConnection::wait_closed(std::chrono::milliseconds
 void ClientConnection::close(unsigned short code) {
   if (closed_) return;
   auto done = std::make_shared<bool>(false);
-  impl_->ws().async_close(websocket::close_reason(code), [done](beast::error_code) { *done = true; });
+  impl_->ws().async_close(websocket::close_reason(code),
+                          [done](beast::error_code) { *done = true; });
   run_until([&] { return *done && closed_.has_value(); }, std::chrono::seconds(5));
   if (!closed_) closed_ = CloseInfo{code, "closed by client"};
 }

@@ -93,6 +93,9 @@ class ClientConnection {
   explicit ClientConnection(std::unique_ptr<Impl> impl);
   template <class Pred>
   bool run_until(Pred pred, std::chrono::milliseconds timeout);
+  // Removes and returns the first queued frame that matches, waiting for one until the deadline.
+  template <class Match>
+  std::optional<protocol::ServerFrame> take(Match match, std::chrono::milliseconds timeout);
   void start_read();
   void write(std::string text, bool binary);
   void log(std::string_view direction, std::string_view text);

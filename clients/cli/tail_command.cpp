@@ -67,8 +67,7 @@ std::string seconds_text(milliseconds d) {
 bool retryable(const CliError& e) {
   switch (e.kind()) {
     case CliError::Kind::connect_failed:
-    case CliError::Kind::connection_lost:
-      return true;
+    case CliError::Kind::connection_lost: return true;
     case CliError::Kind::server:
       // A revoked session keeps failing until someone logs in again, which another shell may
       // do: the state file is read again before each attempt.
@@ -76,8 +75,7 @@ bool retryable(const CliError& e) {
              e.server_code() == "rate_limited" || e.server_code() == "unauthenticated" ||
              e.server_code() == "internal";
     case CliError::Kind::usage:
-    case CliError::Kind::local:
-      return false;
+    case CliError::Kind::local: return false;
   }
   return false;
 }

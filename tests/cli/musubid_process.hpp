@@ -21,7 +21,9 @@ inline constexpr milliseconds kStartTimeout{15000};
 inline constexpr milliseconds kStopTimeout{20000};  // the drain is bounded by 10 s on the server
 
 // The build directory these tests were built in (a compile definition from tests/CMakeLists.txt).
-inline std::filesystem::path build_dir() { return MUSUBI_BUILD_DIR; }
+inline std::filesystem::path build_dir() {
+  return MUSUBI_BUILD_DIR;
+}
 inline std::string musubid_binary() {
   return (build_dir() / "server" / "musubid").string();
 }

@@ -14,7 +14,12 @@ using tcp = net::ip::tcp;
 
 Listener::Listener(net::io_context& ioc, net::ssl::context& tls, const tcp::endpoint& endpoint,
                    Services& services, LiveSockets& live)
-    : ioc_(ioc), tls_(tls), acceptor_(net::make_strand(ioc)), services_(services), live_(live) {
+    : ioc_(ioc),
+      tls_(tls),
+      acceptor_(net::make_strand(ioc)),
+      retry_timer_(acceptor_.get_executor()),
+      services_(services),
+      live_(live) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -33,6 +38,7 @@ void Listener::stop() {
   net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] {
     boost::system::error_code ignored;
     self->acceptor_.close(ignored);
+    self->retry_timer_.cancel();
   });
 }
 
@@ -44,12 +50,17 @@ void Listener::do_accept() {
 void Listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
   if (ec) {
-    // EMFILE and friends: log and keep accepting; the listener must not die of a busy moment.
+    // EMFILE and friends: the listener must not die of a busy moment, nor spin on it.
     MUSUBI_LOG(warn) << "listener: accept failed: " << ec.message();
-  } else {
-    socket.set_option(tcp::no_delay(true));
-    std::make_shared<HttpSession>(std::move(socket), tls_, services_, live_)->run();
+    retry_timer_.expires_after(std::chrono::milliseconds(100));
+    retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
+      if (!wait_ec && self->acceptor_.is_open()) self->do_accept();
+    });
+    return;
   }
+  boost::system::error_code ignored;  // a peer that already left fails later, on read
+  socket.set_option(tcp::no_delay(true), ignored);
+  std::make_shared<HttpSession>(std::move(socket), tls_, services_, live_)->run();
   do_accept();
 }
 

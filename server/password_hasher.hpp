@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -24,7 +25,9 @@ class PasswordHasher {
  private:
   std::uint64_t ops_;
   std::size_t memory_bytes_;
-  std::string dummy_hash_;
+  // Made on first use: the admin commands, which only hash, never pay for it.
+  mutable std::once_flag dummy_once_;
+  mutable std::string dummy_hash_;
 };
 
 // Calls sodium_init() once; throws when libsodium cannot initialise.

@@ -109,7 +109,15 @@ void Server::start() {
       config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) {
     threads_.emplace_back([this] {
-      ioc_.run();
+      // A handler that throws is a bug; it must cost one request, not a network thread.
+      for (;;) {
+        try {
+          ioc_.run();
+          break;
+        } catch (const std::exception& e) {
+          MUSUBI_LOG(error) << "network thread: unhandled exception: " << e.what();
+        }
+      }
       std::lock_guard lock(mutex_);
       stopped_cv_.notify_all();
     });

@@ -20,8 +20,29 @@ std::string_view to_string(Errc code) noexcept {
     case Errc::conflict: return "conflict";
     case Errc::unavailable: return "unavailable";
     case Errc::internal: return "internal";
+    case Errc::association_required: return "association_required";
+    case Errc::association_not_local: return "association_not_local";
+    case Errc::not_in_city: return "not_in_city";
+    case Errc::not_resident: return "not_resident";
+    case Errc::consent_required: return "consent_required";
+    case Errc::room_exists: return "room_exists";
+    case Errc::city_staff_excluded: return "city_staff_excluded";
+    case Errc::organization_inactive: return "organization_inactive";
+    case Errc::user_disabled: return "user_disabled";
+    case Errc::not_a_physician: return "not_a_physician";
+    case Errc::invalid_state: return "invalid_state";
+    case Errc::stand_in_not_eligible: return "stand_in_not_eligible";
+    case Errc::room_closed: return "room_closed";
   }
   return "internal";
+}
+
+std::optional<Errc> errc_from_string(std::string_view name) noexcept {
+  for (int i = 0; i <= static_cast<int>(Errc::room_closed); ++i) {
+    const auto code = static_cast<Errc>(i);
+    if (to_string(code) == name) return code;
+  }
+  return std::nullopt;
 }
 
 bool is_fatal(Errc code) noexcept {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 namespace musubi::protocol {
@@ -22,7 +23,24 @@ enum class Errc {
   conflict,             // the request contradicts the current state
   unavailable,          // server is shutting down or storage is failing; retry later
   internal,             // a bug; logged on the server
+  // Refusals by the city's rules (server/domain/); the message names the rule.
+  association_required,   // an organization must belong to a professional association
+  association_not_local,  // outside the city: only through its own location's association
+  not_in_city,            // the municipal office must be the city's own
+  not_resident,           // patients must live in the city
+  consent_required,       // no room without the patient's recorded consent
+  room_exists,            // one open room (or request in progress) per patient
+  city_staff_excluded,    // city administrators take no part in patients' rooms
+  organization_inactive,  // the person's organization is retired
+  user_disabled,          // the person is disabled
+  not_a_physician,        // the attending physician named is not a physician
+  invalid_state,          // the request cannot take this step now
+  stand_in_not_eligible,  // a stand-in must be staff of the physician's organization
+  room_closed,            // a closed room is read-only
 };
+
+// The Errc whose wire name is `name`, if any.
+std::optional<Errc> errc_from_string(std::string_view name) noexcept;
 
 // Stable machine-readable name, e.g. "not_found".
 std::string_view to_string(Errc code) noexcept;

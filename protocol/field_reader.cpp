@@ -1,5 +1,7 @@
 #include "protocol/field_reader.hpp"
 
+#include "protocol/timestamp.hpp"
+
 namespace musubi::protocol {
 
 using nlohmann::json;
@@ -127,6 +129,47 @@ std::optional<std::int64_t> FieldReader::optional_integer(std::string_view name,
 std::int64_t FieldReader::integer(std::string_view name, std::int64_t min, std::int64_t max) {
   if (!find(name, true)) return 0;
   return optional_integer(name, min, max).value_or(0);
+}
+
+std::string FieldReader::date(std::string_view name) {
+  std::string text = string(name, 10, 10);
+  if (!error_ && !is_calendar_date(text)) {
+    fail(Errc::invalid_request, where(name) + ": must be a date YYYY-MM-DD");
+  }
+  return text;
+}
+
+std::string FieldReader::one_of(std::string_view name,
+                                std::initializer_list<std::string_view> allowed) {
+  std::string text = string(name, 1, 64);
+  if (error_) return text;
+  for (const auto a : allowed) {
+    if (text == a) return text;
+  }
+  std::string list;
+  for (const auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  fail(Errc::invalid_request, where(name) + ": must be one of " + list);
+  return text;
+}
+
+std::vector<std::string> FieldReader::string_list(std::string_view name, std::size_t max_items,
+                                                  std::size_t max_chars) {
+  std::vector<std::string> out;
+  if (!find(name, false)) return out;
+  const json* items = array(name, max_items);
+  if (!items) return out;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const json& item = (*items)[i];
+    const auto length = item.is_string() ? utf8_length(item.get_ref<const std::string&>()) : 0;
+    if (!item.is_string() || length < 1 || length > max_chars) {
+      fail(Errc::invalid_request, where(name) + "[" + std::to_string(i) +
+                                      "]: expected a string of 1-" + std::to_string(max_chars) +
+                                      " characters");
+      return {};
+    }
+    out.push_back(item.get<std::string>());
+  }
+  return out;
 }
 
 const json* FieldReader::array(std::string_view name, std::size_t max_items) {

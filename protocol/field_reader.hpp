@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <initializer_list>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +35,14 @@ class FieldReader {
   std::int64_t integer(std::string_view name, std::int64_t min, std::int64_t max);
   std::optional<std::int64_t> optional_integer(std::string_view name, std::int64_t min,
                                                std::int64_t max);
+  // Required calendar date "YYYY-MM-DD".
+  std::string date(std::string_view name);
+  // Required string that must be one of `allowed`.
+  std::string one_of(std::string_view name, std::initializer_list<std::string_view> allowed);
+  // Optional array of strings, each min_chars..max_chars; empty when absent.
+  std::vector<std::string> string_list(std::string_view name, std::size_t max_items,
+                                       std::size_t max_chars);
+
   // Required array; returns nullptr (and records an error) when absent or not an array.
   const nlohmann::json* array(std::string_view name, std::size_t max_items);
 

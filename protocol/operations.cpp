@@ -29,12 +29,6 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, ResumeSessi
   return r.error();
 }
 
-std::optional<FieldError> parse(const json& body, const BodyLimits& limits, CreateRoom& out) {
-  FieldReader r(body);
-  out.title = r.string("title", 1, limits.max_title_chars);
-  return r.error();
-}
-
 std::optional<FieldError> parse(const json& body, const BodyLimits&, RoomRef& out) {
   FieldReader r(body);
   out.room = r.string("room", 1, kMaxIdChars);

@@ -19,7 +19,6 @@ inline constexpr std::string_view sign_in = "session.sign_in";
 inline constexpr std::string_view resume = "session.resume";
 inline constexpr std::string_view sign_out = "session.sign_out";
 inline constexpr std::string_view list_rooms = "room.list";
-inline constexpr std::string_view create_room = "room.create";
 inline constexpr std::string_view add_member = "room.add_member";
 inline constexpr std::string_view remove_member = "room.remove_member";
 inline constexpr std::string_view list_members = "room.members";
@@ -31,7 +30,6 @@ inline constexpr std::string_view subscribe = "room.subscribe";
 // Size rules for request bodies that depend on server configuration.
 struct BodyLimits {
   std::size_t max_text_chars = 10000;
-  std::size_t max_title_chars = 200;
   std::size_t max_subscribe_rooms = 1000;
 };
 
@@ -46,10 +44,6 @@ struct SignIn {
 
 struct ResumeSession {
   std::string token;
-};
-
-struct CreateRoom {
-  std::string title;
 };
 
 // Names one room.
@@ -96,7 +90,6 @@ struct Subscribe {
 // Each parse reads a request body; on failure the error names the field.
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, SignIn& out);
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, ResumeSession& out);
-std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, CreateRoom& out);
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, RoomRef& out);
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, MemberChange& out);
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, PostMessage& out);

@@ -14,6 +14,7 @@ inline constexpr std::string_view welcome = "welcome";            // first frame
 inline constexpr std::string_view room_event = "room.event";      // an entry of a room's log
 inline constexpr std::string_view room_added = "room.added";      // you were added to a room
 inline constexpr std::string_view room_removed = "room.removed";  // you were removed from a room
+inline constexpr std::string_view request_updated = "request.updated";  // a request you are in moved
 }  // namespace event
 
 // Types of entries in a room's log.
@@ -22,6 +23,7 @@ inline constexpr std::string_view room_created = "room_created";
 inline constexpr std::string_view message = "message";
 inline constexpr std::string_view member_added = "member_added";
 inline constexpr std::string_view member_removed = "member_removed";
+inline constexpr std::string_view room_closed = "room_closed";
 }  // namespace room_event_type
 
 struct Person {

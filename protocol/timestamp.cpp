@@ -54,4 +54,9 @@ std::optional<std::int64_t> parse_timestamp(std::string_view text) {
   return static_cast<std::int64_t>(t) * 1000 + millis;
 }
 
+bool is_calendar_date(std::string_view text) {
+  // Reuse the strict timestamp parser on the date at midnight.
+  return text.size() == 10 && parse_timestamp(std::string(text) + "T00:00:00.000Z").has_value();
+}
+
 }  // namespace musubi::protocol

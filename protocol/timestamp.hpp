@@ -12,4 +12,8 @@ namespace musubi::protocol {
 std::string format_timestamp(std::int64_t unix_ms);
 std::optional<std::int64_t> parse_timestamp(std::string_view text);
 
+// A calendar date as the wire carries it, "2026-11-24" (birth dates, consent dates): exactly
+// YYYY-MM-DD, and a day that exists.
+bool is_calendar_date(std::string_view text);
+
 }  // namespace musubi::protocol

@@ -10,10 +10,13 @@
 #include "protocol/timestamp.hpp"
 #include "server/clock.hpp"
 #include "server/data_directory.hpp"
+#include "server/domain/organization_rules.hpp"
+#include "server/user_view.hpp"
 #include "server/password_hasher.hpp"
 #include "storage/audit.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
+#include "storage/organizations.hpp"
 #include "storage/sessions.hpp"
 #include "storage/users.hpp"
 
@@ -74,8 +77,77 @@ bool valid_login(const std::string& login) {
   return true;
 }
 
-int user_add(const ServerConfig& config, const std::string& login, const std::string& name,
-             bool admin, std::istream& password_in, std::ostream& out, std::ostream& err) {
+int org_add(const ServerConfig& config, const OrgSpec& spec, std::ostream& out,
+            std::ostream& err) {
+  const auto type = domain::parse_org_type(spec.type);
+  if (!type) {
+    err << "musubid: unknown organization type \"" << spec.type << "\"\n";
+    return 2;
+  }
+  if (spec.code.empty() || spec.name.empty() || !valid_login(spec.code)) {
+    err << "musubid: an organization needs a code (like a login: a-z, 0-9, '.', '_', '-') and "
+           "a name\n";
+    return 2;
+  }
+  if (!spec.registered_on.empty() && !protocol::is_calendar_date(spec.registered_on)) {
+    err << "musubid: --registered-on must be a date YYYY-MM-DD\n";
+    return 2;
+  }
+  if (auto refusal = domain::check_registration(
+          {*type, spec.municipality, spec.association, spec.association_area},
+          config.municipality)) {
+    err << "musubid: refused: " << refusal->message << " (" << refusal->code << ")\n";
+    return 1;
+  }
+  auto db = open_database(config);
+  storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
+  const auto now = now_ms();
+  storage::Organization org;
+  org.code = spec.code;
+  org.name = spec.name;
+  org.type = spec.type;
+  org.address = spec.address;
+  org.municipality = spec.municipality;
+  org.association = spec.association;
+  org.association_area = spec.association_area;
+  org.registered_on = spec.registered_on.empty() ? local_date(now) : spec.registered_on;
+  org.created_ms = now;
+  if (!storage::insert_organization(*db, org)) {
+    err << "musubid: organization code \"" << spec.code << "\" is already taken\n";
+    return 1;
+  }
+  storage::append_audit(*db, now, std::nullopt, "org.register", std::nullopt,
+                        "org=" + spec.code + " by=console");
+  tx.commit();
+  out << "registered " << spec.code << " (" << spec.name << ")\n";
+  return 0;
+}
+
+int org_list(const ServerConfig& config, bool json, std::ostream& out, std::ostream&) {
+  auto db = open_database(config);
+  for (const auto& o : storage::list_organizations(*db)) {
+    if (json) {
+      out << nlohmann::json{{"code", o.code},
+                            {"name", o.name},
+                            {"type", o.type},
+                            {"municipality", o.municipality},
+                            {"association", o.association},
+                            {"registered_on", o.registered_on},
+                            {"retired_on", o.retired_on ? nlohmann::json(*o.retired_on) : nullptr}}
+                 .dump()
+          << "\n";
+    } else {
+      out << o.code << "\t" << o.name << "\t" << o.type << "\t" << o.municipality << "\t"
+          << (o.retired_on ? "retired" : "active") << "\n";
+    }
+  }
+  return 0;
+}
+
+int user_add(const ServerConfig& config, const UserSpec& user, std::istream& password_in,
+             std::ostream& out, std::ostream& err) {
+  const auto& login = user.login;
+  const auto& name = user.name;
   if (!valid_login(login)) {
     err << "musubid: a login is 1-64 characters of a-z, 0-9, '.', '_' and '-', starting with a "
            "letter or digit\n";
@@ -87,19 +159,38 @@ int user_add(const ServerConfig& config, const std::string& login, const std::st
     err << "musubid: --name must be 1-100 characters of UTF-8 text without control characters\n";
     return 2;
   }
+  const auto profession = domain::parse_profession(user.profession);
+  const auto role = domain::parse_role(user.role);
+  if (!profession || !role) {
+    err << "musubid: unknown " << (profession ? "role" : "profession") << " \""
+        << (profession ? user.role : user.profession) << "\" (see docs/VOCABULARY.md)\n";
+    return 2;
+  }
   const std::string password = read_password(password_in, err);
   if (!check_password(password, err)) return 2;
   const std::string hash = hasher_for(config).hash(password);
   auto db = open_database(config);
   storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
-  if (!storage::insert_user(*db, storage::NewUser{login, name, hash, admin}, now_ms())) {
+  const auto org = storage::find_organization(*db, user.org);
+  if (!org) {
+    err << "musubid: no organization \"" << user.org << "\"\n";
+    return 1;
+  }
+  if (auto refusal = domain::check_user_placement(
+          *role, domain::parse_org_type(org->type).value_or(domain::OrgType::clinic),
+          !org->retired_on)) {
+    err << "musubid: " << refusal->message << " (" << refusal->code << ")\n";
+    return 1;
+  }
+  if (!storage::insert_user(*db, storage::NewUser{login, name, hash, org->id, user.profession, user.role},
+                            now_ms())) {
     err << "musubid: login \"" << login << "\" is already taken\n";
     return 1;
   }
   storage::append_audit(*db, now_ms(), std::nullopt, "user.add", std::nullopt,
-                        "user=" + login + " by=console" + (admin ? " admin" : ""));
+                        "user=" + login + " org=" + org->code + " role=" + user.role + " by=console");
   tx.commit();
-  out << "added user " << login << (admin ? " (administrator)" : "") << "\n";
+  out << "added user " << login << " to " << org->code << " as " << user.role << "\n";
   return 0;
 }
 
@@ -108,16 +199,13 @@ int user_list(const ServerConfig& config, bool json, std::ostream& out, std::ost
   const auto users = storage::list_users(*db);
   for (const auto& u : users) {
     if (json) {
-      out << nlohmann::json{{"login", u.login},
-                            {"name", u.name},
-                            {"admin", u.is_admin},
-                            {"disabled", u.disabled},
-                            {"created", protocol::format_timestamp(u.created_ms)}}
-                 .dump()
-          << "\n";
+      auto view = user_view(u);
+      view["disabled"] = u.disabled;
+      view["created"] = protocol::format_timestamp(u.created_ms);
+      out << view.dump() << "\n";
     } else {
-      out << u.login << "\t" << u.name << "\t" << (u.is_admin ? "admin" : "-") << "\t"
-          << (u.disabled ? "disabled" : "active") << "\n";
+      out << u.login << "\t" << u.name << "\t" << u.org_code << "\t" << u.profession << "\t"
+          << u.role << "\t" << (u.disabled ? "disabled" : "active") << "\n";
     }
   }
   return 0;

@@ -87,6 +87,7 @@ void load_config_file(const std::filesystem::path& file, ServerConfig& config) {
   }
   try {
     TableReader top(root, "");
+    top.read("municipality", config.municipality);
     top.read("listen", config.listen);
     top.read("data", config.data_dir);
     top.read("cert", config.cert_file);

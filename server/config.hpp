@@ -46,6 +46,9 @@ struct TimeoutConfig {
 
 // Everything musubid can be told. Defaults < config file < command-line flags.
 struct ServerConfig {
+  // The city whose network this is: patients must live there, and organizations outside it
+  // register through their own location's association.
+  std::string municipality = "柏市";
   std::string listen = "127.0.0.1:8443";
   std::filesystem::path data_dir = "var";
   std::filesystem::path cert_file;  // empty: <data>/tls/cert.pem, generated on first start

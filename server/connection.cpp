@@ -3,6 +3,8 @@
 #include <boost/asio/post.hpp>
 
 #include "musubi_version.hpp"
+#include "protocol/admin_operations.hpp"
+#include "protocol/care_operations.hpp"
 #include "protocol/room_event.hpp"
 #include "server/connection_registry.hpp"
 #include "server/log.hpp"
@@ -31,8 +33,32 @@ const std::unordered_map<std::string_view, Connection::Operation>& Connection::o
       {op::sign_in, {&Connection::sign_in, false}},
       {op::resume, {&Connection::resume, false}},
       {op::sign_out, {&Connection::sign_out, true}},
+      {op::vocabulary, {&Connection::vocabulary, false}},
+      {op::register_patient, {&Connection::register_patient, true}},
+      {op::get_patient, {&Connection::get_patient, true}},
+      {op::list_patients, {&Connection::list_patients, true}},
+      {op::record_consent, {&Connection::record_consent, true}},
+      {op::file_request, {&Connection::file_request, true}},
+      {op::list_requests, {&Connection::list_requests, true}},
+      {op::get_request, {&Connection::get_request, true}},
+      {op::act_on_request, {&Connection::act_on_request, true}},
+      {op::register_org, {&Connection::register_org, true}},
+      {op::list_orgs, {&Connection::list_orgs, true}},
+      {op::retire_org, {&Connection::retire_org, true}},
+      {op::confirm_staff, {&Connection::confirm_staff, true}},
+      {op::add_user, {&Connection::add_user, true}},
+      {op::list_users, {&Connection::list_users, true}},
+      {op::disable_user, {&Connection::disable_user, true}},
+      {op::enable_user, {&Connection::enable_user, true}},
+      {op::reset_signin, {&Connection::reset_signin, true}},
+      {op::search_directory, {&Connection::search_directory, true}},
+      {op::post_announcement, {&Connection::post_announcement, true}},
+      {op::list_announcements, {&Connection::list_announcements, true}},
+      {op::mark_announcements_read, {&Connection::mark_announcements_read, true}},
+      {op::statistics, {&Connection::statistics, true}},
       {op::list_rooms, {&Connection::list_rooms, true}},
-      {op::create_room, {&Connection::create_room, true}},
+      {op::room_info, {&Connection::room_info, true}},
+      {op::close_room, {&Connection::close_room, true}},
       {op::add_member, {&Connection::add_member, true}},
       {op::remove_member, {&Connection::remove_member, true}},
       {op::list_members, {&Connection::list_members, true}},

@@ -12,11 +12,13 @@
 
 #include "protocol/envelope.hpp"
 #include "protocol/operations.hpp"
+#include "server/domain/vocabulary.hpp"
 #include "server/operation_result.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/room_broadcast.hpp"
 #include "server/services.hpp"
 #include "server/transport.hpp"
+#include "storage/users.hpp"
 
 namespace musubi::server {
 
@@ -48,8 +50,10 @@ class Connection {
     std::int64_t session_id = 0;
     std::string login;
     std::string name;
-    bool is_admin = false;
+    domain::Role role = domain::Role::member;
+    std::int64_t org_id = 0;
   };
+  static Identity identity_of(const storage::User& user, std::int64_t session_id);
 
   // How far this connection has delivered one room's log. Live events are sent only when they
   // follow on exactly; anything else sends the connection back to the database to catch up.
@@ -69,12 +73,42 @@ class Connection {
   };
   static const std::unordered_map<std::string_view, Operation>& operations();
 
-  // Requests.
+  // Requests: sessions (session_operations.cpp).
   void sign_in(const protocol::Request& request);
   void resume(const protocol::Request& request);
   void sign_out(const protocol::Request& request);
+  // Patients (patient_operations.cpp).
+  void register_patient(const protocol::Request& request);
+  void get_patient(const protocol::Request& request);
+  void list_patients(const protocol::Request& request);
+  void record_consent(const protocol::Request& request);
+  // Requests to open a room (request_operations.cpp).
+  void file_request(const protocol::Request& request);
+  void list_requests(const protocol::Request& request);
+  void get_request(const protocol::Request& request);
+  void act_on_request(const protocol::Request& request);
+  // Organizations, users and the directory (administration_operations.cpp).
+  void register_org(const protocol::Request& request);
+  void list_orgs(const protocol::Request& request);
+  void retire_org(const protocol::Request& request);
+  void confirm_staff(const protocol::Request& request);
+  void add_user(const protocol::Request& request);
+  void list_users(const protocol::Request& request);
+  void disable_user(const protocol::Request& request);
+  void enable_user(const protocol::Request& request);
+  void reset_signin(const protocol::Request& request);
+  void search_directory(const protocol::Request& request);
+  // Announcements and statistics (announcement_operations.cpp, statistics_operations.cpp).
+  void post_announcement(const protocol::Request& request);
+  void list_announcements(const protocol::Request& request);
+  void mark_announcements_read(const protocol::Request& request);
+  void statistics(const protocol::Request& request);
+  // The vocabulary (vocabulary_operation.cpp).
+  void vocabulary(const protocol::Request& request);
+  // Rooms (room_operations.cpp).
   void list_rooms(const protocol::Request& request);
-  void create_room(const protocol::Request& request);
+  void room_info(const protocol::Request& request);
+  void close_room(const protocol::Request& request);
   void add_member(const protocol::Request& request);
   void remove_member(const protocol::Request& request);
   void list_members(const protocol::Request& request);

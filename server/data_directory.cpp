@@ -3,11 +3,13 @@
 #include <system_error>
 
 #include "server/clock.hpp"
+#include "server/domain/vocabulary.hpp"
 #include "server/password_hasher.hpp"
 #include "server/random_secrets.hpp"
 #include "server/self_signed_certificate.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
+#include "storage/organizations.hpp"
 #include "storage/users.hpp"
 
 namespace musubi::server {
@@ -53,9 +55,23 @@ std::optional<std::string> bootstrap_administrator(const ServerConfig& config,
   storage::migrate(db);
   storage::Transaction tx(db, storage::Transaction::Kind::immediate);
   if (storage::count_users(db) > 0) return std::nullopt;
+  const auto now = now_ms();
+  storage::Organization office;
+  office.code = "city-office";
+  office.name = config.municipality + "役所";
+  office.type = std::string(domain::to_string(domain::OrgType::municipal_office));
+  office.municipality = config.municipality;
+  office.association_area = config.municipality;
+  office.registered_on = local_date(now);
+  office.created_ms = now;
+  const auto existing = storage::find_organization(db, office.code);
+  const auto org_id = existing ? existing->id : *storage::insert_organization(db, office);
   std::string password = new_bootstrap_password();
-  storage::insert_user(db, storage::NewUser{"admin", "Administrator", hasher.hash(password), true},
-                       now_ms());
+  storage::insert_user(db,
+                       storage::NewUser{"admin", "管理者 (Administrator)", hasher.hash(password),
+                                        org_id, std::string(domain::to_string(domain::Profession::city_staff)),
+                                        std::string(domain::to_string(domain::Role::city_admin))},
+                       now);
   tx.commit();
   return password;
 }

@@ -23,8 +23,9 @@ struct TlsFiles {
 // for localhost, the loopback addresses and the listen host.
 TlsFiles ensure_tls_files(const ServerConfig& config);
 
-// On a database without users, creates the administrator "admin" with a random password and
-// returns that password (to be shown once). Applies migrations.
+// On a database without users, creates the city's own office as an organization and in it the
+// city administrator "admin" with a random password, and returns that password (to be shown
+// once). Applies migrations.
 std::optional<std::string> bootstrap_administrator(const ServerConfig& config,
                                                    const PasswordHasher& hasher);
 

@@ -17,6 +17,7 @@ using musubi::server::ServerConfig;
 
 // Flags given on the command line; each overrides the config file.
 struct Overrides {
+  std::optional<std::string> municipality;
   std::optional<std::string> listen;
   std::optional<std::string> data;
   std::optional<std::string> cert;
@@ -34,6 +35,7 @@ struct Overrides {
   std::optional<std::int64_t> token_ttl_days;
 
   void apply(ServerConfig& c) const {
+    if (municipality) c.municipality = *municipality;
     if (listen) c.listen = *listen;
     if (data) c.data_dir = *data;
     if (cert) c.cert_file = *cert;
@@ -102,6 +104,8 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   app.add_option("--config", config_file, "TOML config file (see docs/musubid.example.toml)")
       ->check(CLI::ExistingFile);
+  app.add_option("--municipality", flags.municipality,
+                 "the city whose network this is (patients live there), default 柏市");
   app.add_option("--listen", flags.listen, "address and port, default 127.0.0.1:8443");
   app.add_option("--data", flags.data, "data directory, default ./var");
   app.add_option("--cert", flags.cert, "TLS certificate chain (PEM); default <data>/tls/cert.pem");
@@ -124,12 +128,19 @@ int main(int argc, char** argv) {
 
   auto* user = app.add_subcommand("user", "manage users (works while the server runs)");
   user->require_subcommand(1);
-  std::string login, name;
-  bool admin = false, json = false;
+  std::string login;
+  musubi::server::UserSpec new_user;
+  bool json = false;
   auto* add = user->add_subcommand("add", "add a user; the password is read from stdin");
-  add->add_option("login", login, "login name")->required();
-  add->add_option("--name", name, "display name, e.g. \"佐藤 花子\"")->required();
-  add->add_flag("--admin", admin, "make the user a server administrator");
+  add->add_option("login", new_user.login, "login name")->required();
+  add->add_option("--name", new_user.name, "display name, e.g. \"佐藤 花子\"")->required();
+  add->add_option("--org", new_user.org, "organization code (musubid org list)")->required();
+  add->add_option("--profession", new_user.profession,
+                  "physician, dentist, pharmacist, nurse, care_manager, msw, rehabilitation, "
+                  "home_helper, care_worker, community_support, welfare_equipment, "
+                  "consultation_support, office_staff, city_staff")
+      ->required();
+  add->add_option("--role", new_user.role, "member (default), org_contact or city_admin");
   auto* list = user->add_subcommand("list", "list users");
   list->add_flag("--json", json, "one JSON object per line");
   auto* disable = user->add_subcommand("disable", "disable a user and close their connections");
@@ -138,6 +149,29 @@ int main(int argc, char** argv) {
   enable->add_option("login", login)->required();
   auto* passwd = user->add_subcommand("passwd", "set a password, read from stdin");
   passwd->add_option("login", login)->required();
+
+  auto* org = app.add_subcommand("org", "manage organizations (works while the server runs)");
+  org->require_subcommand(1);
+  musubi::server::OrgSpec new_org;
+  auto* org_add = org->add_subcommand("add", "register an organization (membership rule applies)");
+  org_add->add_option("code", new_org.code, "short code, e.g. kashiwa-vn-01")->required();
+  org_add->add_option("--name", new_org.name, "name, e.g. \"柏訪問看護ステーション\"")->required();
+  org_add->add_option("--type", new_org.type,
+                      "hospital, clinic, dental_clinic, pharmacy, visiting_nursing, "
+                      "care_management, home_help, day_service, day_rehabilitation, "
+                      "periodic_visit, night_home_help, welfare_equipment, consultation_support, "
+                      "community_support_center, municipal_office")
+      ->required();
+  org_add->add_option("--address", new_org.address, "address");
+  org_add->add_option("--municipality", new_org.municipality, "where it is located, e.g. 柏市")
+      ->required();
+  org_add->add_option("--association", new_org.association,
+                      "its professional association (職能団体), e.g. 柏市医師会");
+  org_add->add_option("--association-area", new_org.association_area,
+                      "the area that association covers, e.g. 柏市");
+  org_add->add_option("--registered-on", new_org.registered_on, "YYYY-MM-DD, default today");
+  auto* org_list = org->add_subcommand("list", "list organizations");
+  org_list->add_flag("--json", json, "one JSON object per line");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -151,9 +185,11 @@ int main(int argc, char** argv) {
     if (!config_file.empty()) musubi::server::load_config_file(config_file, config);
     flags.apply(config);
     if (add->parsed()) {
-      return musubi::server::user_add(config, login, name, admin, std::cin, std::cout, std::cerr);
+      return musubi::server::user_add(config, new_user, std::cin, std::cout, std::cerr);
     }
     if (list->parsed()) return musubi::server::user_list(config, json, std::cout, std::cerr);
+    if (org_add->parsed()) return musubi::server::org_add(config, new_org, std::cout, std::cerr);
+    if (org_list->parsed()) return musubi::server::org_list(config, json, std::cout, std::cerr);
     if (disable->parsed()) {
       return musubi::server::user_set_disabled(config, login, true, std::cout, std::cerr);
     }

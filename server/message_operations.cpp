@@ -22,6 +22,10 @@ void Connection::post(const protocol::Request& request) {
       [me = *identity_, body = std::move(body)](storage::Database& db) mutable {
         const auto room = storage::find_membership(db, body.room, me.user_id);
         if (!room) return OperationResult::failure(Errc::not_found, "room not found");
+        if (room->closed) {
+          return OperationResult::failure(Errc::room_closed,
+                                          "the room is closed: it is kept read-only");
+        }
         OperationResult r;
         if (body.nonce) {
           // A retry of a post that was committed but whose ack was lost: answer it again.
@@ -35,12 +39,12 @@ void Connection::post(const protocol::Request& request) {
           }
         }
         const auto now = now_ms();
-        r.broadcast =
-            append_room_event(db, room->room_id, room->public_id,
-                              protocol::room_event_type::message, {me.login, me.name}, me.user_id,
-                              json{{"text", std::move(body.text)}}, 0, now, std::move(body.nonce));
+        r.broadcasts.push_back(append_room_event(
+            db, room->room_id, room->public_id, protocol::room_event_type::message,
+            {me.login, me.name}, me.user_id, json{{"text", std::move(body.text)}}, 0, now,
+            std::move(body.nonce)));
         r.result = json{{"room", room->public_id},
-                        {"seq", r.broadcast->seq},
+                        {"seq", r.broadcasts.back()->seq},
                         {"ts", protocol::format_timestamp(now)}};
         return r;
       },

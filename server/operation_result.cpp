@@ -8,22 +8,28 @@
 
 namespace musubi::server {
 
-void OperationResult::notify(std::int64_t user, std::int64_t room, std::string_view event,
-                             const nlohmann::json& body) {
-  notify_user = user;
-  room_id = room;
-  notify_is_removal = event == protocol::event::room_removed;
-  notify_frame = std::make_shared<const std::string>(protocol::encode_event(event, body));
+void OperationResult::notify(std::int64_t user, std::string_view event,
+                             const nlohmann::json& body, std::int64_t room) {
+  const bool removal = event == protocol::event::room_removed;
+  notices.push_back(Notice{user, std::make_shared<const std::string>(protocol::encode_event(event, body)),
+                           removal ? room : 0});
+}
+
+void OperationResult::notify_all(const std::vector<std::int64_t>& users, std::string_view event,
+                                 const nlohmann::json& body) {
+  const auto frame = std::make_shared<const std::string>(protocol::encode_event(event, body));
+  for (const auto user : users) notices.push_back(Notice{user, frame, 0});
 }
 
 void deliver(const OperationResult& result, RoomHub& hub, ConnectionRegistry& registry) {
-  if (result.broadcast) hub.publish(result.broadcast);
-  if (result.notify_user == 0 || !result.notify_frame) return;
-  for (const auto& c : registry.of_user(result.notify_user)) {
-    if (result.notify_is_removal) {
-      c->post_removed(result.room_id, result.notify_frame);
-    } else {
-      c->post_frame(result.notify_frame);
+  for (const auto& broadcast : result.broadcasts) hub.publish(broadcast);
+  for (const auto& notice : result.notices) {
+    for (const auto& c : registry.of_user(notice.user_id)) {
+      if (notice.removed_from_room != 0) {
+        c->post_removed(notice.removed_from_room, notice.frame);
+      } else {
+        c->post_frame(notice.frame);
+      }
     }
   }
 }

@@ -5,10 +5,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "protocol/error_code.hpp"
+#include "server/domain/refusal.hpp"
 #include "server/room_broadcast.hpp"
 
 namespace musubi::server {
@@ -23,16 +25,29 @@ struct OperationResult {
   std::string message;
   nlohmann::json result = nlohmann::json::object();
 
-  std::shared_ptr<const RoomBroadcast> broadcast;  // to the room's followers
-  std::int64_t notify_user = 0;                    // to every connection of this user:
-  Frame notify_frame;                              //   room.added or room.removed
-  bool notify_is_removal = false;
-  std::int64_t room_id = 0;
+  // A room event for the room's followers.
+  std::vector<std::shared_ptr<const RoomBroadcast>> broadcasts;
 
-  // Tells every connection of `user` about `room`: room.added, or room.removed (which also makes
-  // those connections stop following it).
-  void notify(std::int64_t user, std::int64_t room, std::string_view event,
-              const nlohmann::json& body);
+  // An event for every connection of one user (room.added, room.removed, request.updated).
+  struct Notice {
+    std::int64_t user_id = 0;
+    Frame frame;
+    std::int64_t removed_from_room = 0;  // room.removed: those connections stop following it
+  };
+  std::vector<Notice> notices;
+
+  // Adds a notice for `user`; room.removed for `room` also makes them stop following it.
+  void notify(std::int64_t user, std::string_view event, const nlohmann::json& body,
+              std::int64_t room = 0);
+  // The same frame for several users (encoded once).
+  void notify_all(const std::vector<std::int64_t>& users, std::string_view event,
+                  const nlohmann::json& body);
+
+  // A refusal by one of the city's rules, with its documented code.
+  static OperationResult refused(const domain::Refusal& refusal) {
+    return failure(protocol::errc_from_string(refusal.code).value_or(protocol::Errc::forbidden),
+                   refusal.message);
+  }
 
   static OperationResult failure(protocol::Errc code, std::string message) {
     OperationResult r;
@@ -42,7 +57,7 @@ struct OperationResult {
   }
 };
 
-// After commit: the broadcast to the room, then the notice to the user concerned.
+// After commit: the broadcasts to the rooms, then the notices to the users concerned.
 void deliver(const OperationResult& result, RoomHub& hub, ConnectionRegistry& registry);
 
 }  // namespace musubi::server

@@ -1,11 +1,16 @@
-// room.list, room.create, room.add_member, room.remove_member, room.members.
+// room.list, room.info, room.close, room.add_member, room.remove_member, room.members.
+// (Rooms are opened by the room-opening workflow: request_operations.cpp.)
+#include "protocol/care_operations.hpp"
 #include "protocol/room_event.hpp"
+#include "protocol/timestamp.hpp"
 #include "server/clock.hpp"
 #include "server/connection.hpp"
-#include "server/random_secrets.hpp"
+#include "server/patient_view.hpp"
+#include "server/person_facts.hpp"
 #include "server/room_log.hpp"
 #include "storage/audit.hpp"
 #include "storage/events.hpp"
+#include "storage/patients.hpp"
 #include "storage/rooms.hpp"
 #include "storage/store.hpp"
 #include "storage/users.hpp"
@@ -17,12 +22,15 @@ using protocol::Errc;
 
 namespace {
 
-constexpr std::size_t kRoomIdLength = 12;  // 60 random bits
-
 const char* const kRoomNotFound = "room not found";
+const char* const kRoomClosed = "the room is closed: it is kept read-only";
 
 json room_notice(const storage::Membership& room, std::string_view role) {
   return json{{"room", room.public_id}, {"title", room.title}, {"role", role}};
+}
+
+json person(const storage::User& user) {
+  return json{{"login", user.login}, {"name", user.name}, {"profession", user.profession}};
 }
 
 }  // namespace
@@ -37,7 +45,8 @@ void Connection::list_rooms(const protocol::Request& request) {
                                {"title", room.title},
                                {"role", storage::to_string(room.role)},
                                {"last_seq", room.last_seq},
-                               {"members", room.member_count}});
+                               {"members", room.member_count},
+                               {"closed", room.closed}});
         }
         r.result = json{{"rooms", std::move(rooms)}};
         return r;
@@ -45,24 +54,61 @@ void Connection::list_rooms(const protocol::Request& request) {
       finisher(request.id));
 }
 
-void Connection::create_room(const protocol::Request& request) {
-  protocol::CreateRoom body;
+void Connection::room_info(const protocol::Request& request) {
+  protocol::RoomRef body;
+  if (!parse_body(request, body)) return;
+  services_.store.read(
+      [user_id = identity_->user_id, room = std::move(body.room)](storage::Database& db) {
+        const auto membership = storage::find_membership(db, room, user_id);
+        if (!membership) return OperationResult::failure(Errc::not_found, kRoomNotFound);
+        const auto details = storage::room_details(db, membership->room_id);
+        const auto patient = storage::find_patient_by_id(db, details->patient_id);
+        OperationResult r;
+        r.result = json{{"room", room},
+                        {"title", membership->title},
+                        {"patient", patient_view(*patient, storage::latest_consent(db, patient->id))},
+                        {"physician_participates", details->physician_participates},
+                        {"stand_in", nullptr},
+                        {"closed", nullptr}};
+        if (details->stand_in_id) {
+          if (const auto s = storage::find_user_by_id(db, *details->stand_in_id)) {
+            r.result["stand_in"] = person(*s);
+            r.result["stand_in"]["kind"] = details->stand_in_kind;
+          }
+        }
+        if (details->closed_ms) {
+          r.result["closed"] = {{"at", protocol::format_timestamp(*details->closed_ms)},
+                                {"reason", details->close_reason},
+                                {"note", details->close_note}};
+        }
+        return r;
+      },
+      finisher(request.id));
+}
+
+void Connection::close_room(const protocol::Request& request) {
+  protocol::CloseRoom body;
   if (!parse_body(request, body)) return;
   services_.store.write(
-      [me = *identity_, title = std::move(body.title),
-       public_id = random_base32(kRoomIdLength)](storage::Database& db) {
+      [me = *identity_, body = std::move(body)](storage::Database& db) {
+        const auto room = storage::find_membership(db, body.room, me.user_id);
+        if (!room) return OperationResult::failure(Errc::not_found, kRoomNotFound);
+        if (room->role != storage::Role::admin) {
+          return OperationResult::failure(Errc::forbidden,
+                                          "only the room's administrators may close it");
+        }
         const auto now = now_ms();
-        const auto room_id = storage::insert_room(db, public_id, title, me.user_id, now);
+        if (!storage::close_room(db, room->room_id, body.reason, body.note, now)) {
+          return OperationResult::failure(Errc::room_closed, "the room is already closed");
+        }
         OperationResult r;
-        r.broadcast =
-            append_room_event(db, room_id, public_id, protocol::room_event_type::room_created,
-                              {me.login, me.name}, me.user_id, json{{"title", title}}, 0, now);
-        storage::append_audit(db, now, me.user_id, "room.create", room_id, "");
-        r.result = json{{"room", public_id}, {"title", title}, {"seq", r.broadcast->seq}};
-        // The creator's other devices learn of the new room at once.
-        r.notify(me.user_id, room_id, protocol::event::room_added,
-                 room_notice(storage::Membership{room_id, public_id, title, storage::Role::admin},
-                             "admin"));
+        r.broadcasts.push_back(append_room_event(
+            db, room->room_id, room->public_id, protocol::room_event_type::room_closed,
+            {me.login, me.name}, me.user_id, json{{"reason", body.reason}, {"note", body.note}}, 0,
+            now));
+        storage::append_audit(db, now, me.user_id, "room.close", room->room_id,
+                              "reason=" + body.reason);
+        r.result = json{{"room", room->public_id}, {"seq", r.broadcasts.back()->seq}};
         return r;
       },
       finisher(request.id));
@@ -76,30 +122,32 @@ void Connection::add_member(const protocol::Request& request) {
         const auto now = now_ms();
         const auto room = storage::find_membership(db, body.room, me.user_id);
         if (!room) return OperationResult::failure(Errc::not_found, kRoomNotFound);
+        if (room->closed) return OperationResult::failure(Errc::room_closed, kRoomClosed);
         if (room->role != storage::Role::admin) {
           return OperationResult::failure(Errc::forbidden,
                                           "only the room's administrators may add members");
         }
         const auto user = storage::find_user_by_login(db, body.login);
-        if (!user || user->disabled)
-          return OperationResult::failure(Errc::not_found, "user not found");
+        if (!user) return OperationResult::failure(Errc::not_found, "user not found");
+        if (auto refusal = domain::check_participant(person_facts(*user))) {
+          return OperationResult::refused(*refusal);
+        }
         const auto role = storage::parse_role(body.role).value_or(storage::Role::member);
         if (!storage::insert_member(db, room->room_id, user->id, role, me.user_id, now)) {
           return OperationResult::failure(Errc::conflict, body.login + " is already a member");
         }
         OperationResult r;
-        r.broadcast = append_room_event(
+        r.broadcasts.push_back(append_room_event(
             db, room->room_id, room->public_id, protocol::room_event_type::member_added,
             {me.login, me.name}, me.user_id,
             json{{"member", {{"login", user->login}, {"name", user->name}}},
                  {"role", storage::to_string(role)}},
-            user->id, now);
+            user->id, now));
         storage::append_audit(
             db, now, me.user_id, "member.add", room->room_id,
             "user=" + user->login + " role=" + std::string(storage::to_string(role)));
-        r.result = json{{"room", room->public_id}, {"seq", r.broadcast->seq}};
-        r.notify(user->id, room->room_id, protocol::event::room_added,
-                 room_notice(*room, storage::to_string(role)));
+        r.result = json{{"room", room->public_id}, {"seq", r.broadcasts.back()->seq}};
+        r.notify(user->id, protocol::event::room_added, room_notice(*room, storage::to_string(role)));
         return r;
       },
       finisher(request.id));
@@ -113,6 +161,7 @@ void Connection::remove_member(const protocol::Request& request) {
         const auto now = now_ms();
         const auto room = storage::find_membership(db, body.room, me.user_id);
         if (!room) return OperationResult::failure(Errc::not_found, kRoomNotFound);
+        if (room->closed) return OperationResult::failure(Errc::room_closed, kRoomClosed);
         const auto user = storage::find_user_by_login(db, body.login);
         const auto role = user ? storage::member_role(db, room->room_id, user->id) : std::nullopt;
         if (!role) {
@@ -131,15 +180,16 @@ void Connection::remove_member(const protocol::Request& request) {
         }
         storage::delete_member(db, room->room_id, user->id);
         OperationResult r;
-        r.broadcast = append_room_event(
+        r.broadcasts.push_back(append_room_event(
             db, room->room_id, room->public_id, protocol::room_event_type::member_removed,
             {me.login, me.name}, me.user_id,
-            json{{"member", {{"login", user->login}, {"name", user->name}}}}, user->id, now);
+            json{{"member", {{"login", user->login}, {"name", user->name}}}}, user->id, now));
         storage::append_audit(db, now, me.user_id, "member.remove", room->room_id,
                               "user=" + user->login);
-        r.result = json{{"room", room->public_id}, {"seq", r.broadcast->seq}};
-        r.notify(user->id, room->room_id, protocol::event::room_removed,
-                 json{{"room", room->public_id}, {"seq", r.broadcast->seq}, {"by", me.login}});
+        const auto seq = r.broadcasts.back()->seq;
+        r.result = json{{"room", room->public_id}, {"seq", seq}};
+        r.notify(user->id, protocol::event::room_removed,
+                 json{{"room", room->public_id}, {"seq", seq}, {"by", me.login}}, room->room_id);
         return r;
       },
       finisher(request.id));
@@ -154,8 +204,11 @@ void Connection::list_members(const protocol::Request& request) {
         if (!membership) return OperationResult::failure(Errc::not_found, kRoomNotFound);
         json members = json::array();
         for (const auto& m : storage::members_of_room(db, membership->room_id)) {
-          members.push_back(
-              json{{"login", m.login}, {"name", m.name}, {"role", storage::to_string(m.role)}});
+          members.push_back(json{{"login", m.login},
+                                 {"name", m.name},
+                                 {"role", storage::to_string(m.role)},
+                                 {"profession", m.profession},
+                                 {"org", m.org_name}});
         }
         OperationResult r;
         r.result =

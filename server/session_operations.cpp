@@ -8,6 +8,7 @@
 #include "server/password_hasher.hpp"
 #include "server/random_secrets.hpp"
 #include "server/revocation_watcher.hpp"
+#include "server/user_view.hpp"
 #include "storage/audit.hpp"
 #include "storage/sessions.hpp"
 #include "storage/store.hpp"
@@ -22,15 +23,20 @@ namespace {
 
 constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 
-json user_json(const storage::User& user) {
-  return json{{"login", user.login}, {"name", user.name}, {"admin", user.is_admin}};
-}
-
 std::string seconds_text(std::int64_t ms) {
   return std::to_string((ms + 999) / 1000);
 }
 
 }  // namespace
+
+Connection::Identity Connection::identity_of(const storage::User& user, std::int64_t session_id) {
+  return Identity{user.id,
+                  session_id,
+                  user.login,
+                  user.name,
+                  domain::parse_role(user.role).value_or(domain::Role::member),
+                  user.org_id};
+}
 
 void Connection::sign_in(const protocol::Request& request) {
   protocol::SignIn body;
@@ -70,7 +76,7 @@ void Connection::sign_in(const protocol::Request& request) {
           bool ok = false;
           if (lookup.user) {
             ok = services_.hasher.verify(lookup.user->password_hash, body.password) &&
-                 !lookup.user->disabled;
+                 is_active(*lookup.user);
           } else {
             services_.hasher.verify_dummy(body.password);
           }
@@ -110,7 +116,7 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
           return out;
         }
         const auto user = storage::find_user_by_id(db, *user_id);
-        if (!user || user->disabled) return out;
+        if (!user || !is_active(*user)) return out;
         storage::clear_signin_failures(db, login);
         out.token = new_session_token();
         out.expires_ms = now + ttl;
@@ -118,8 +124,8 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
                                                         now, out.expires_ms);
         storage::append_audit(db, now, user->id, "sign_in", std::nullopt,
                               "session=" + std::to_string(session_id) + " peer=" + peer);
-        out.identity = Identity{user->id, session_id, user->login, user->name, user->is_admin};
-        out.user = user_json(*user);
+        out.identity = identity_of(*user, session_id);
+        out.user = user_view(*user);
         return out;
       },
       [this, keep = transport_.keep_alive(), id](std::optional<Outcome> outcome) mutable {
@@ -161,10 +167,9 @@ void Connection::resume(const protocol::Request& request) {
         const auto session = storage::find_session_by_token_hash(db, hash);
         if (!session || session->revoked || session->expires_ms <= now) return std::nullopt;
         const auto user = storage::find_user_by_id(db, session->user_id);
-        if (!user || user->disabled) return std::nullopt;
+        if (!user || !is_active(*user)) return std::nullopt;
         storage::touch_session(db, session->id, now, now + ttl);
-        return Outcome{Identity{user->id, session->id, user->login, user->name, user->is_admin},
-                       now + ttl, user_json(*user)};
+        return Outcome{identity_of(*user, session->id), now + ttl, user_view(*user)};
       },
       [this, keep = transport_.keep_alive(),
        id = request.id](std::optional<std::optional<Outcome>> outcome) mutable {

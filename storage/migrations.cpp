@@ -10,17 +10,36 @@ namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
 constexpr const char* kMigrations[] = {
-    // 1: users, sessions, rooms, members, the room event log, revocations, audit.
+    // 1: organizations, users, sessions, patients, room requests, rooms, members, the room
+    // event log, announcements, revocations, audit.
     R"sql(
+-- Organizations (事業所). Types and the registration rule: server/domain/.
+CREATE TABLE organizations (
+  id               INTEGER PRIMARY KEY,
+  code             TEXT NOT NULL UNIQUE,
+  name             TEXT NOT NULL,
+  type             TEXT NOT NULL,
+  address          TEXT NOT NULL,
+  municipality     TEXT NOT NULL,
+  association      TEXT NOT NULL,
+  association_area TEXT NOT NULL,
+  registered_on    TEXT NOT NULL,
+  retired_on       TEXT,
+  created_ms       INTEGER NOT NULL
+);
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
   login         TEXT NOT NULL UNIQUE,
   name          TEXT NOT NULL,
   password_hash TEXT NOT NULL,
-  is_admin      INTEGER NOT NULL DEFAULT 0,
+  org_id        INTEGER NOT NULL REFERENCES organizations(id),
+  profession    TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('city_admin', 'org_contact', 'member')),
   disabled      INTEGER NOT NULL DEFAULT 0,
+  confirmed_on  TEXT,
   created_ms    INTEGER NOT NULL
 );
+CREATE INDEX users_by_org ON users(org_id);
 -- Failed sign-ins are counted per login text, known or not, so that lockout reveals nothing
 -- about which logins exist.
 CREATE TABLE signin_failures (
@@ -49,13 +68,82 @@ CREATE TABLE revocations (
   reason     TEXT NOT NULL,
   at_ms      INTEGER NOT NULL
 );
-CREATE TABLE rooms (
-  id         INTEGER PRIMARY KEY,
-  public_id  TEXT NOT NULL UNIQUE,
-  title      TEXT NOT NULL,
-  created_by INTEGER NOT NULL REFERENCES users(id),
-  created_ms INTEGER NOT NULL
+-- Patients: residents of the configured municipality only. Consents are appended, never edited.
+CREATE TABLE patients (
+  id            INTEGER PRIMARY KEY,
+  public_id     TEXT NOT NULL UNIQUE,
+  name          TEXT NOT NULL,
+  kana          TEXT NOT NULL,
+  birth_date    TEXT NOT NULL,
+  sex           TEXT NOT NULL,
+  municipality  TEXT NOT NULL,
+  address       TEXT NOT NULL,
+  registered_by INTEGER NOT NULL REFERENCES users(id),
+  registered_ms INTEGER NOT NULL
 );
+CREATE TABLE consents (
+  id           INTEGER PRIMARY KEY,
+  patient_id   INTEGER NOT NULL REFERENCES patients(id),
+  consent_date TEXT NOT NULL,
+  obtained_by  TEXT NOT NULL,
+  note         TEXT NOT NULL,
+  recorded_by  INTEGER NOT NULL REFERENCES users(id),
+  recorded_ms  INTEGER NOT NULL
+);
+CREATE INDEX consents_by_patient ON consents(patient_id);
+-- Requests to open a room (申出) and their state machine (server/domain/room_opening.hpp).
+CREATE TABLE room_requests (
+  id                   INTEGER PRIMARY KEY,
+  public_id            TEXT NOT NULL UNIQUE,
+  patient_id           INTEGER NOT NULL REFERENCES patients(id),
+  requester_id         INTEGER NOT NULL REFERENCES users(id),
+  requester_profession TEXT NOT NULL,
+  first_request        INTEGER NOT NULL,
+  physician_id         INTEGER NOT NULL REFERENCES users(id),
+  physician_setting    TEXT NOT NULL,
+  physician_declined   INTEGER NOT NULL DEFAULT 0,
+  stand_in_id          INTEGER REFERENCES users(id),
+  state                TEXT NOT NULL,
+  note                 TEXT NOT NULL,
+  room_id              INTEGER,
+  created_ms           INTEGER NOT NULL,
+  updated_ms           INTEGER NOT NULL
+);
+CREATE INDEX room_requests_by_patient ON room_requests(patient_id);
+CREATE TABLE room_request_team (
+  request_id INTEGER NOT NULL REFERENCES room_requests(id),
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (request_id, user_id)
+) WITHOUT ROWID;
+-- Every transition, with the reports owed to the attending physician.
+CREATE TABLE room_request_log (
+  id         INTEGER PRIMARY KEY,
+  request_id INTEGER NOT NULL REFERENCES room_requests(id),
+  ts_ms      INTEGER NOT NULL,
+  actor_id   INTEGER NOT NULL,
+  action     TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state   TEXT NOT NULL,
+  report     TEXT NOT NULL DEFAULT '',
+  detail     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX room_request_log_by_request ON room_request_log(request_id);
+CREATE TABLE rooms (
+  id                     INTEGER PRIMARY KEY,
+  public_id              TEXT NOT NULL UNIQUE,
+  title                  TEXT NOT NULL,
+  created_by             INTEGER NOT NULL REFERENCES users(id),
+  created_ms             INTEGER NOT NULL,
+  patient_id             INTEGER NOT NULL REFERENCES patients(id),
+  request_id             INTEGER NOT NULL REFERENCES room_requests(id),
+  physician_participates INTEGER NOT NULL,
+  stand_in_id            INTEGER REFERENCES users(id),
+  stand_in_kind          TEXT NOT NULL DEFAULT '',
+  closed_ms              INTEGER,
+  close_reason           TEXT NOT NULL DEFAULT '',
+  close_note             TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX rooms_by_patient ON rooms(patient_id);
 CREATE TABLE members (
   room_id  INTEGER NOT NULL REFERENCES rooms(id),
   user_id  INTEGER NOT NULL REFERENCES users(id),
@@ -79,6 +167,19 @@ CREATE TABLE events (
 );
 CREATE UNIQUE INDEX events_by_room_seq ON events(room_id, seq);
 CREATE UNIQUE INDEX events_by_nonce ON events(author_id, room_id, nonce) WHERE nonce IS NOT NULL;
+CREATE TABLE announcements (
+  id        INTEGER PRIMARY KEY,
+  title     TEXT NOT NULL,
+  body      TEXT NOT NULL,
+  author_id INTEGER NOT NULL REFERENCES users(id),
+  posted_ms INTEGER NOT NULL
+);
+CREATE TABLE announcement_reads (
+  announcement_id INTEGER NOT NULL REFERENCES announcements(id),
+  user_id         INTEGER NOT NULL REFERENCES users(id),
+  read_ms         INTEGER NOT NULL,
+  PRIMARY KEY (announcement_id, user_id)
+) WITHOUT ROWID;
 CREATE TABLE audit (
   id       INTEGER PRIMARY KEY,
   ts_ms    INTEGER NOT NULL,

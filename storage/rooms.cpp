@@ -17,31 +17,73 @@ std::optional<Role> parse_role(std::string_view text) noexcept {
 std::optional<Membership> find_membership(Database& db, std::string_view public_id,
                                           std::int64_t user_id) {
   auto& st = db.prepare(
-      "SELECT r.id, m.role, r.title FROM rooms r "
+      "SELECT r.id, m.role, r.title, r.closed_ms IS NOT NULL FROM rooms r "
       "JOIN members m ON m.room_id = r.id "
       "JOIN users u ON u.id = m.user_id "
-      "WHERE r.public_id = ? AND m.user_id = ? AND u.disabled = 0");
+      "JOIN organizations o ON o.id = u.org_id "
+      "WHERE r.public_id = ? AND m.user_id = ? AND u.disabled = 0 AND o.retired_on IS NULL "
+      "AND u.role != 'city_admin'");
   st.bind(1, public_id).bind(2, user_id);
   std::optional<Membership> found;
   if (st.step()) {
     found = Membership{st.int64(0), std::string(public_id), st.text(2),
-                       parse_role(st.text(1)).value_or(Role::member)};
+                       parse_role(st.text(1)).value_or(Role::member), st.int64(3) != 0};
   }
   st.reset();
   return found;
 }
 
-std::int64_t insert_room(Database& db, std::string_view public_id, std::string_view title,
-                         std::int64_t creator, std::int64_t now_ms) {
-  db.prepare("INSERT INTO rooms (public_id, title, created_by, created_ms) VALUES (?, ?, ?, ?)")
-      .bind(1, public_id)
-      .bind(2, title)
-      .bind(3, creator)
+std::int64_t insert_room(Database& db, const NewRoom& room, std::int64_t now_ms) {
+  db.prepare(
+        "INSERT INTO rooms (public_id, title, created_by, created_ms, patient_id, request_id, "
+        "physician_participates, stand_in_id, stand_in_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, room.public_id)
+      .bind(2, room.title)
+      .bind(3, room.creator)
       .bind(4, now_ms)
+      .bind(5, room.patient_id)
+      .bind(6, room.request_id)
+      .bind(7, room.physician_participates ? 1 : 0)
+      .bind(8, room.stand_in_id)
+      .bind(9, room.stand_in_kind)
       .run();
   const auto room_id = db.last_insert_rowid();
-  insert_member(db, room_id, creator, Role::admin, creator, now_ms);
+  insert_member(db, room_id, room.creator, Role::admin, room.creator, now_ms);
   return room_id;
+}
+
+std::optional<RoomDetails> room_details(Database& db, std::int64_t room_id) {
+  auto& st = db.prepare(
+      "SELECT patient_id, physician_participates, stand_in_id, stand_in_kind, closed_ms, "
+      "close_reason, close_note FROM rooms WHERE id = ?");
+  st.bind(1, room_id);
+  std::optional<RoomDetails> found;
+  if (st.step()) {
+    RoomDetails d;
+    d.patient_id = st.int64(0);
+    d.physician_participates = st.int64(1) != 0;
+    if (!st.is_null(2)) d.stand_in_id = st.int64(2);
+    d.stand_in_kind = st.text(3);
+    if (!st.is_null(4)) d.closed_ms = st.int64(4);
+    d.close_reason = st.text(5);
+    d.close_note = st.text(6);
+    found = std::move(d);
+  }
+  st.reset();
+  return found;
+}
+
+bool close_room(Database& db, std::int64_t room_id, std::string_view reason,
+                std::string_view note, std::int64_t now_ms) {
+  db.prepare(
+        "UPDATE rooms SET closed_ms = ?, close_reason = ?, close_note = ? "
+        "WHERE id = ? AND closed_ms IS NULL")
+      .bind(1, now_ms)
+      .bind(2, reason)
+      .bind(3, note)
+      .bind(4, room_id)
+      .run();
+  return db.changes() > 0;
 }
 
 bool insert_member(Database& db, std::int64_t room_id, std::int64_t user_id, Role role,
@@ -88,7 +130,8 @@ std::vector<RoomSummary> rooms_of_user(Database& db, std::int64_t user_id) {
       "SELECT r.public_id, r.title, m.role, "
       "  (SELECT COALESCE(MAX(seq), 0) FROM events e WHERE e.room_id = r.id) AS last_seq, "
       "  (SELECT COUNT(*) FROM members m2 WHERE m2.room_id = r.id), "
-      "  (SELECT ts_ms FROM events e WHERE e.room_id = r.id ORDER BY seq DESC LIMIT 1) AS last_ts "
+      "  (SELECT ts_ms FROM events e WHERE e.room_id = r.id ORDER BY seq DESC LIMIT 1) AS last_ts, "
+      "  r.closed_ms IS NOT NULL "
       "FROM members m JOIN rooms r ON r.id = m.room_id "
       "WHERE m.user_id = ? ORDER BY last_ts DESC, r.id DESC");
   st.bind(1, user_id);
@@ -96,20 +139,22 @@ std::vector<RoomSummary> rooms_of_user(Database& db, std::int64_t user_id) {
   while (st.step()) {
     rooms.push_back(RoomSummary{st.text(0), st.text(1),
                                 parse_role(st.text(2)).value_or(Role::member), st.int64(3),
-                                st.int64(4)});
+                                st.int64(4), st.int64(6) != 0});
   }
   return rooms;
 }
 
 std::vector<MemberInfo> members_of_room(Database& db, std::int64_t room_id) {
   auto& st = db.prepare(
-      "SELECT u.id, u.login, u.name, m.role FROM members m JOIN users u ON u.id = m.user_id "
+      "SELECT u.id, u.login, u.name, m.role, u.profession, o.name FROM members m "
+      "JOIN users u ON u.id = m.user_id JOIN organizations o ON o.id = u.org_id "
       "WHERE m.room_id = ? ORDER BY m.added_ms, u.login");
   st.bind(1, room_id);
   std::vector<MemberInfo> members;
   while (st.step()) {
     members.push_back(MemberInfo{st.int64(0), st.text(1), st.text(2),
-                                 parse_role(st.text(3)).value_or(Role::member)});
+                                 parse_role(st.text(3)).value_or(Role::member), st.text(4),
+                                 st.text(5)});
   }
   return members;
 }

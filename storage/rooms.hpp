@@ -15,21 +15,51 @@ enum class Role { admin, member };
 std::string_view to_string(Role role) noexcept;
 std::optional<Role> parse_role(std::string_view text) noexcept;
 
-// A user's membership in a room, found by the room's public id. Only members of the room who are
-// not disabled have one: everything a room-level operation may do starts from here.
+// A user's membership in a room, found by the room's public id. Only members who are enabled,
+// in an active organization and not city administrators have one: everything a room-level
+// operation may do starts from here.
 struct Membership {
   std::int64_t room_id = 0;
   std::string public_id;
   std::string title;
   Role role = Role::member;
+  bool closed = false;  // closed rooms are read-only
 };
 
 std::optional<Membership> find_membership(Database& db, std::string_view public_id,
                                           std::int64_t user_id);
 
-// Creates a room with `creator` as its first administrator. Returns the room's internal id.
-std::int64_t insert_room(Database& db, std::string_view public_id, std::string_view title,
-                         std::int64_t creator, std::int64_t now_ms);
+// A patient's room as the room-opening rule left it.
+struct NewRoom {
+  std::string public_id;
+  std::string title;
+  std::int64_t creator = 0;  // the requester: the room's first administrator
+  std::int64_t patient_id = 0;
+  std::int64_t request_id = 0;
+  bool physician_participates = false;
+  std::optional<std::int64_t> stand_in_id;
+  std::string stand_in_kind;  // clinic_staff, hospital_liaison or empty
+};
+
+// Creates a room with its creator as first administrator. Returns the room's internal id.
+std::int64_t insert_room(Database& db, const NewRoom& room, std::int64_t now_ms);
+
+// What a room records about its patient, its physician and its end.
+struct RoomDetails {
+  std::int64_t patient_id = 0;
+  bool physician_participates = false;
+  std::optional<std::int64_t> stand_in_id;
+  std::string stand_in_kind;
+  std::optional<std::int64_t> closed_ms;
+  std::string close_reason;
+  std::string close_note;
+};
+
+std::optional<RoomDetails> room_details(Database& db, std::int64_t room_id);
+
+// Closes a room at the end of care; false when it was already closed.
+bool close_room(Database& db, std::int64_t room_id, std::string_view reason,
+                std::string_view note, std::int64_t now_ms);
 
 // Adds a member; false when already a member.
 bool insert_member(Database& db, std::int64_t room_id, std::int64_t user_id, Role role,
@@ -49,6 +79,7 @@ struct RoomSummary {
   Role role = Role::member;
   std::int64_t last_seq = 0;
   std::int64_t member_count = 0;
+  bool closed = false;
 };
 
 // Rooms the user is a member of, most recently active first.
@@ -59,6 +90,8 @@ struct MemberInfo {
   std::string login;
   std::string name;
   Role role = Role::member;
+  std::string profession;
+  std::string org_name;
 };
 
 std::vector<MemberInfo> members_of_room(Database& db, std::int64_t room_id);

@@ -8,7 +8,9 @@ namespace musubi::storage {
 namespace {
 
 constexpr const char* kUserColumns =
-    "SELECT id, login, name, password_hash, is_admin, disabled, created_ms FROM users ";
+    "SELECT u.id, u.login, u.name, u.password_hash, u.org_id, o.code, o.name, o.type, "
+    "o.retired_on IS NULL, u.profession, u.role, u.disabled, u.confirmed_on, u.created_ms "
+    "FROM users u JOIN organizations o ON o.id = u.org_id ";
 
 User read_user(const Statement& st) {
   User u;
@@ -16,9 +18,16 @@ User read_user(const Statement& st) {
   u.login = st.text(1);
   u.name = st.text(2);
   u.password_hash = st.text(3);
-  u.is_admin = st.int64(4) != 0;
-  u.disabled = st.int64(5) != 0;
-  u.created_ms = st.int64(6);
+  u.org_id = st.int64(4);
+  u.org_code = st.text(5);
+  u.org_name = st.text(6);
+  u.org_type = st.text(7);
+  u.org_active = st.int64(8) != 0;
+  u.profession = st.text(9);
+  u.role = st.text(10);
+  u.disabled = st.int64(11) != 0;
+  if (!st.is_null(12)) u.confirmed_on = st.text(12);
+  u.created_ms = st.int64(13);
   return u;
 }
 
@@ -32,15 +41,17 @@ std::optional<User> find_one(Statement& st) {
 }  // namespace
 
 std::optional<User> find_user_by_login(Database& db, std::string_view login) {
-  return find_one(db.prepare(std::string(kUserColumns) + "WHERE login = ?").bind(1, login));
+  return find_one(db.prepare(std::string(kUserColumns) + "WHERE u.login = ?").bind(1, login));
 }
 
 std::optional<User> find_user_by_id(Database& db, std::int64_t id) {
-  return find_one(db.prepare(std::string(kUserColumns) + "WHERE id = ?").bind(1, id));
+  return find_one(db.prepare(std::string(kUserColumns) + "WHERE u.id = ?").bind(1, id));
 }
 
-std::vector<User> list_users(Database& db) {
-  auto& st = db.prepare(std::string(kUserColumns) + "ORDER BY login");
+std::vector<User> list_users(Database& db, std::optional<std::int64_t> org_id) {
+  auto& st = db.prepare(std::string(kUserColumns) +
+                        "WHERE ?1 IS NULL OR u.org_id = ?1 ORDER BY u.login");
+  st.bind(1, org_id);
   std::vector<User> users;
   while (st.step())
     users.push_back(read_user(st));
@@ -57,10 +68,10 @@ std::int64_t count_users(Database& db) {
 
 std::optional<std::int64_t> insert_user(Database& db, const NewUser& user, std::int64_t now_ms) {
   auto& st = db.prepare(
-      "INSERT INTO users (login, name, password_hash, is_admin, created_ms) VALUES (?, ?, ?, ?, ?) "
-      "ON CONFLICT (login) DO NOTHING");
-  st.bind(1, user.login).bind(2, user.name).bind(3, user.password_hash);
-  st.bind(4, user.is_admin ? 1 : 0).bind(5, now_ms).run();
+      "INSERT INTO users (login, name, password_hash, org_id, profession, role, created_ms) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING");
+  st.bind(1, user.login).bind(2, user.name).bind(3, user.password_hash).bind(4, user.org_id);
+  st.bind(5, user.profession).bind(6, user.role).bind(7, now_ms).run();
   if (db.changes() == 0) return std::nullopt;
   return db.last_insert_rowid();
 }
@@ -81,6 +92,11 @@ bool set_password_hash(Database& db, std::string_view login, std::string_view pa
       .bind(1, password_hash)
       .bind(2, login)
       .run();
+  return db.changes() > 0;
+}
+
+bool set_confirmed_on(Database& db, std::string_view login, std::string_view date) {
+  db.prepare("UPDATE users SET confirmed_on = ? WHERE login = ?").bind(1, date).bind(2, login).run();
   return db.changes() > 0;
 }
 

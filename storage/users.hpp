@@ -10,13 +10,21 @@ namespace musubi::storage {
 
 class Database;
 
+// A user with what the rules need of their organization.
 struct User {
   std::int64_t id = 0;
   std::string login;
   std::string name;
   std::string password_hash;  // Argon2id, in libsodium's encoded form (parameters included)
-  bool is_admin = false;
+  std::int64_t org_id = 0;
+  std::string org_code;
+  std::string org_name;
+  std::string org_type;
+  bool org_active = true;  // the organization is not retired
+  std::string profession;
+  std::string role;  // city_admin, org_contact or member
   bool disabled = false;
+  std::optional<std::string> confirmed_on;  // last yearly confirmation by the org's contact
   std::int64_t created_ms = 0;
 };
 
@@ -24,13 +32,19 @@ struct NewUser {
   std::string login;
   std::string name;
   std::string password_hash;
-  bool is_admin = false;
+  std::int64_t org_id = 0;
+  std::string profession;
+  std::string role = "member";
 };
 
 std::optional<User> find_user_by_login(Database& db, std::string_view login);
 std::optional<User> find_user_by_id(Database& db, std::int64_t id);
-std::vector<User> list_users(Database& db);
+// Every user, or those of one organization, by login.
+std::vector<User> list_users(Database& db, std::optional<std::int64_t> org_id = std::nullopt);
 std::int64_t count_users(Database& db);
+
+// Records that the organization's contact confirmed, on `date`, that the user still works there.
+bool set_confirmed_on(Database& db, std::string_view login, std::string_view date);
 
 // Inserts a user; nullopt when the login is already taken.
 std::optional<std::int64_t> insert_user(Database& db, const NewUser& user, std::int64_t now_ms);

@@ -116,7 +116,7 @@ TEST_F(BadInput, UnknownOperationIsNamed) {
 
 TEST_F(BadInput, OperationBeforeSignInIsUnauthenticated) {
   auto c = server.connect();
-  for (const char* op : {"room.list", "room.create", "room.post", "room.history", "room.subscribe",
+  for (const char* op : {"room.list", "request.file", "patient.register", "room.post", "room.history", "room.subscribe",
                          "room.add_member", "session.sign_out"}) {
     expect_error(c->request(op, json::object()), "unauthenticated");
   }
@@ -142,7 +142,7 @@ TEST_F(BadInput, MissingAndWronglyTypedFieldsAreNamed) {
 
 TEST_F(BadInput, MessageOverTheLengthLimitIsTooLarge) {
   auto c = server.sign_in("sato");
-  const auto room = create_room(*c, "room");
+  const auto room = create_room(server, *c, "room");
   // 100 characters of Japanese text are fine (300 bytes); 101 are not.
   std::string text;
   for (int i = 0; i < 100; ++i)
@@ -172,7 +172,7 @@ TEST_F(BadInput, RequestFloodIsRateLimited) {
 
 TEST_F(BadInput, AnswersEveryoneElseWhileOneClientMisbehaves) {
   auto good = server.sign_in("sato");
-  const auto room = create_room(*good, "room");
+  const auto room = create_room(server, *good, "room");
   auto bad = server.connect();
   bad->send_text("{]");
   post(*good, room, "still here");

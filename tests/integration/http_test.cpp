@@ -170,7 +170,7 @@ TEST(Http, MetricsCountConnectionsAndCommits) {
   TestServer server;
   server.add_user("sato");
   auto c = server.sign_in("sato");
-  create_room(*c, "room");
+  create_room(server, *c, "room");
   const auto res = https_get(server, "/metrics");
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.headers["Content-Type"], "text/plain; version=0.0.4");

@@ -26,7 +26,7 @@ class Messaging : public ::testing::Test {
       server.add_user(login);
     sato = server.sign_in("sato");
     tanaka = server.sign_in("tanaka");
-    room = create_room(*sato, "佐藤 一郎 様");
+    room = create_room(server, *sato, "佐藤 一郎");
     add_member(*sato, room, "tanaka");  // seq 2
   }
 

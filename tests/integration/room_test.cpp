@@ -25,13 +25,13 @@ class Rooms : public ::testing::Test {
 };
 
 TEST_F(Rooms, CreatorIsAdminAndRoomIsListedWithItsLatestSeq) {
-  const auto room = create_room(*sato, "佐藤 一郎 様 (在宅)");
+  const auto room = create_room(server, *sato, "佐藤 一郎");
   EXPECT_EQ(room.size(), 12u);
   post(*sato, room, "初回訪問しました");
   const auto rooms = ok(sato->request("room.list", json::object()))["rooms"];
   ASSERT_EQ(rooms.size(), 1u);
   EXPECT_EQ(rooms[0]["room"], room);
-  EXPECT_EQ(rooms[0]["title"], "佐藤 一郎 様 (在宅)");
+  EXPECT_EQ(rooms[0]["title"], "佐藤 一郎 様");
   EXPECT_EQ(rooms[0]["role"], "admin");
   EXPECT_EQ(rooms[0]["last_seq"], 2);  // room_created, then the message
   EXPECT_EQ(rooms[0]["members"], 1);
@@ -39,7 +39,7 @@ TEST_F(Rooms, CreatorIsAdminAndRoomIsListedWithItsLatestSeq) {
 }
 
 TEST_F(Rooms, AddedMemberIsToldAndCanReadAndPost) {
-  const auto room = create_room(*sato, "room");
+  const auto room = create_room(server, *sato, "room");
   add_member(*sato, room, "tanaka");
   auto added = tanaka->next_event(kWait);
   ASSERT_TRUE(added);
@@ -55,7 +55,7 @@ TEST_F(Rooms, AddedMemberIsToldAndCanReadAndPost) {
 }
 
 TEST_F(Rooms, NonMemberLearnsNothingAboutARoomThatExists) {
-  const auto room = create_room(*sato, "room");
+  const auto room = create_room(server, *sato, "room");
   post(*sato, room, "秘密");
   const std::string made_up = "abcdefghijkl";
   for (const auto& target : {room, made_up}) {
@@ -79,7 +79,7 @@ TEST_F(Rooms, NonMemberLearnsNothingAboutARoomThatExists) {
 }
 
 TEST_F(Rooms, OnlyAdministratorsAddOrRemoveOthers) {
-  const auto room = create_room(*sato, "room");
+  const auto room = create_room(server, *sato, "room");
   add_member(*sato, room, "tanaka");
   expect_error(tanaka->request("room.add_member", {{"room", room}, {"login", "suzuki"}}),
                "forbidden");
@@ -90,7 +90,7 @@ TEST_F(Rooms, OnlyAdministratorsAddOrRemoveOthers) {
 }
 
 TEST_F(Rooms, AddingTwiceOrUnknownUsersIsRefused) {
-  const auto room = create_room(*sato, "room");
+  const auto room = create_room(server, *sato, "room");
   add_member(*sato, room, "tanaka");
   expect_error(sato->request("room.add_member", {{"room", room}, {"login", "tanaka"}}), "conflict");
   expect_error(sato->request("room.add_member", {{"room", room}, {"login", "nobody"}}),
@@ -98,7 +98,7 @@ TEST_F(Rooms, AddingTwiceOrUnknownUsersIsRefused) {
 }
 
 TEST_F(Rooms, MemberMayLeaveButTheLastAdministratorMayNot) {
-  const auto room = create_room(*sato, "room");
+  const auto room = create_room(server, *sato, "room");
   add_member(*sato, room, "tanaka");
   expect_error(sato->request("room.remove_member", {{"room", room}, {"login", "sato"}}),
                "conflict");
@@ -107,7 +107,7 @@ TEST_F(Rooms, MemberMayLeaveButTheLastAdministratorMayNot) {
 }
 
 TEST_F(Rooms, RemovedMemberIsCutOffAtOnce) {
-  const auto room = create_room(*sato, "room");
+  const auto room = create_room(server, *sato, "room");
   add_member(*sato, room, "tanaka");
   ok(tanaka->request("room.subscribe", {{"rooms", {{{"room", room}, {"after", 0}}}}}));
   post(*sato, room, "before");
@@ -140,7 +140,7 @@ TEST_F(Rooms, RemovedMemberIsCutOffAtOnce) {
 }
 
 TEST_F(Rooms, DisabledUserIsCutOffAndCannotSignIn) {
-  const auto room = create_room(*sato, "room");
+  const auto room = create_room(server, *sato, "room");
   add_member(*sato, room, "tanaka");
   ok(tanaka->request("room.subscribe", {{"rooms", {{{"room", room}}}}}));
   std::ostringstream out, err;

@@ -22,8 +22,10 @@ inline void expect_error(const protocol::ServerFrame& reply, const std::string& 
   EXPECT_EQ(reply.error_code, code) << reply.error_message;
 }
 
-inline std::string create_room(client::ClientConnection& c, const std::string& title) {
-  return ok(c.request("room.create", {{"title", title}}))["room"].get<std::string>();
+// A room for a new patient, with `c` as its only member (see TestServer::open_room).
+inline std::string create_room(const TestServer& server, client::ClientConnection& c,
+                               const std::string& patient) {
+  return server.open_room(c, patient);
 }
 
 inline void add_member(client::ClientConnection& c, const std::string& room,

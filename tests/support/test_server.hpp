@@ -6,6 +6,7 @@
 #include <string>
 
 #include "clients/client/client_connection.hpp"
+#include "server/admin_commands.hpp"
 #include "server/config.hpp"
 #include "server/server.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -42,9 +43,26 @@ class TestServer {
   std::unique_ptr<client::ClientConnection> sign_in(const std::string& login,
                                                     const std::string& password = kPassword) const;
 
-  // `musubid user add` on the data directory (works while the server runs).
-  void add_user(const std::string& login, const std::string& name = "", bool admin = false,
-                const std::string& password = kPassword) const;
+  // `musubid user add` on the data directory (works while the server runs). By default a
+  // visiting nurse of the test visiting-nursing station.
+  void add_user(const std::string& login, const std::string& name = "",
+                const std::string& profession = "nurse", const std::string& org = kVisitingNursing,
+                const std::string& role = "member", const std::string& password = kPassword) const;
+
+  // `musubid org add`; the test server starts with the organizations below already registered.
+  void add_org(const server::OrgSpec& org) const;
+
+  // The test organizations (all in the city, each with its association).
+  static constexpr const char* kVisitingNursing = "test-vn";
+  static constexpr const char* kClinic = "test-clinic";
+  static constexpr const char* kHospital = "test-hospital";
+  static constexpr const char* kPharmacy = "test-pharmacy";
+
+  // Opens a room for a new patient named `patient`: `c` (a visiting nurse) registers the patient
+  // and their consent and files the request; the test physician declines to take part, and the
+  // requester proceeds, which opens the room at once (a visiting nurse is on the team). The room
+  // then has `c`'s user as its only member and administrator. Returns the room id.
+  std::string open_room(client::ClientConnection& c, const std::string& patient) const;
 
  private:
   TempDir dir_;

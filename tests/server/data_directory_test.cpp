@@ -14,6 +14,7 @@
 #include "server/password_hasher.hpp"
 #include "server/self_signed_certificate.hpp"
 #include "storage/database.hpp"
+#include "storage/organizations.hpp"
 #include "storage/migrations.hpp"
 #include "storage/users.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -161,8 +162,13 @@ TEST_F(DataDirectory, BootstrapCreatesTheAdministratorOnce) {
   storage::Database db(config_.database_path(), storage::OpenMode::read_only);
   const auto admin = storage::find_user_by_login(db, "admin");
   ASSERT_TRUE(admin.has_value());
-  EXPECT_EQ(admin->name, "Administrator");
-  EXPECT_TRUE(admin->is_admin);
+  EXPECT_EQ(admin->name, "管理者 (Administrator)");
+  EXPECT_EQ(admin->role, "city_admin");
+  EXPECT_EQ(admin->profession, "city_staff");
+  // The administrator belongs to the city's own office, registered on the way.
+  EXPECT_EQ(admin->org_code, "city-office");
+  EXPECT_EQ(admin->org_type, "municipal_office");
+  EXPECT_EQ(admin->org_name, config_.municipality + "役所");
   EXPECT_FALSE(admin->disabled);
   EXPECT_TRUE(hasher.verify(admin->password_hash, *password));
 
@@ -176,7 +182,12 @@ TEST_F(DataDirectory, NoBootstrapWhenUsersExist) {
   {
     storage::Database db(config_.database_path(), storage::OpenMode::read_write);
     storage::migrate(db);
-    storage::insert_user(db, storage::NewUser{"tanaka", "田中", "h", false}, 1);
+    storage::Organization org;
+    org.code = "vn";
+    org.name = "訪問看護";
+    org.type = "visiting_nursing";
+    const auto org_id = storage::insert_organization(db, org).value();
+    storage::insert_user(db, storage::NewUser{"tanaka", "田中", "h", org_id, "nurse", "member"}, 1);
   }
   EXPECT_EQ(bootstrap_administrator(config_, PasswordHasher(1, 1024)), std::nullopt);
   storage::Database db(config_.database_path(), storage::OpenMode::read_only);

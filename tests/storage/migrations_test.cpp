@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/database.hpp"
+#include "storage/organizations.hpp"
 #include "storage/users.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -50,8 +51,10 @@ TEST_F(Migrations, FreshFileGetsTheLatestVersion) {
   EXPECT_EQ(user_version(db), 0);
   EXPECT_EQ(migrate(db), latest_schema_version());
   EXPECT_EQ(user_version(db), latest_schema_version());
-  for (const char* table : {"users", "signin_failures", "sessions", "revocations", "rooms",
-                            "members", "events", "audit"}) {
+  for (const char* table :
+       {"organizations", "users", "signin_failures", "sessions", "revocations", "patients",
+        "consents", "room_requests", "room_request_team", "room_request_log", "rooms", "members",
+        "events", "announcements", "announcement_reads", "audit"}) {
     EXPECT_TRUE(has_table(db, table)) << table;
   }
 }
@@ -60,14 +63,18 @@ TEST_F(Migrations, SecondRunIsANoOpAndKeepsData) {
   {
     Database db(path(), OpenMode::read_write);
     ASSERT_EQ(migrate(db), latest_schema_version());
-    ASSERT_TRUE(insert_user(db, NewUser{"tanaka", "田中", "h", false}, 1));
+    Organization org;
+    org.code = "vn";
+    org.name = "訪問看護";
+    org.type = "visiting_nursing";
+    ASSERT_TRUE(insert_organization(db, org));
   }
   Database db(path(), OpenMode::read_write);
   const auto tables = table_count(db);
   EXPECT_EQ(migrate(db), latest_schema_version());
   EXPECT_EQ(migrate(db), latest_schema_version());
   EXPECT_EQ(table_count(db), tables);
-  EXPECT_EQ(count_users(db), 1);
+  EXPECT_EQ(count_organizations(db), 1);
   EXPECT_EQ(user_version(db), latest_schema_version());
 }
 

@@ -34,7 +34,7 @@ TEST(Role, NamesRoundTrip) {
 }
 
 TEST_F(Rooms, InsertRoomMakesTheCreatorItsAdministrator) {
-  const auto room = insert_room(db_, "k3j5", "山田 太郎 様", tanaka_, 2000);
+  const auto room = insert_room(db_, new_room("k3j5", tanaka_, "山田 太郎 様"), 2000);
   EXPECT_GT(room, 0);
   EXPECT_EQ(member_role(db_, room, tanaka_), Role::admin);
   EXPECT_EQ(count_admins(db_, room), 1);
@@ -51,7 +51,9 @@ TEST_F(Rooms, InsertRoomMakesTheCreatorItsAdministrator) {
 
 TEST_F(Rooms, PublicIdsAreUnique) {
   add_room("dup", tanaka_);
-  EXPECT_THROW(insert_room(db_, "dup", "again", sato_, 3), SqliteError);
+  auto again = new_room("dup2", sato_, "again");
+  again.public_id = "dup";
+  EXPECT_THROW(insert_room(db_, again, 3), SqliteError);
 }
 
 TEST_F(Rooms, FindMembershipHidesNonMembersAndUnknownRooms) {

@@ -11,6 +11,9 @@
 
 #include "storage/events.hpp"
 #include "storage/migrations.hpp"
+#include "storage/organizations.hpp"
+#include "storage/patients.hpp"
+#include "storage/room_requests.hpp"
 #include "storage/rooms.hpp"
 #include "storage/users.hpp"
 #include "tests/storage/storage_fixture.hpp"
@@ -20,6 +23,43 @@ namespace musubi::storage {
 namespace {
 
 using test::Countdown;
+
+// A user row for these tests (the organization it needs is made on first use).
+NewUser test_user(Database& db, const std::string& login, const std::string& name,
+                  const std::string& role = "member") {
+  auto org = find_organization(db, "vn");
+  std::int64_t org_id = org ? org->id : 0;
+  if (!org) {
+    Organization o;
+    o.code = "vn";
+    o.name = "訪問看護";
+    o.type = "visiting_nursing";
+    org_id = insert_organization(db, o).value();
+  }
+  return NewUser{login, name, "h", org_id, "nurse", role};
+}
+
+// A room row with the patient and request it needs.
+std::int64_t test_room(Database& db, std::int64_t creator) {
+  Patient patient;
+  patient.public_id = "p";
+  patient.name = "患者";
+  patient.registered_by = creator;
+  const auto patient_id = insert_patient(db, patient);
+  RoomRequest request;
+  request.public_id = "q";
+  request.patient_id = patient_id;
+  request.requester_id = creator;
+  request.physician_id = creator;
+  const auto request_id = insert_request(db, request);
+  NewRoom room;
+  room.public_id = "r";
+  room.title = "Room";
+  room.creator = creator;
+  room.patient_id = patient_id;
+  room.request_id = request_id;
+  return insert_room(db, room, 1);
+}
 
 class StoreTest : public ::testing::Test {
  protected:
@@ -88,7 +128,7 @@ TEST_F(StoreTest, BadSynchronousSettingIsRefused) {
 TEST_F(StoreTest, WriteGivesTheWorkResult) {
   Store store(options());
   const auto id = write_and_wait(store, [](Database& db) {
-    return insert_user(db, NewUser{"tanaka", "田中", "h", false}, 1).value_or(-1);
+    return insert_user(db, test_user(db, "tanaka", "田中"), 1).value_or(-1);
   });
   ASSERT_TRUE(id.has_value());
   EXPECT_GT(*id, 0);
@@ -97,7 +137,7 @@ TEST_F(StoreTest, WriteGivesTheWorkResult) {
 TEST_F(StoreTest, ReadsSeeCommittedWrites) {
   Store store(options());
   ASSERT_TRUE(write_and_wait(store, [](Database& db) {
-                return insert_user(db, NewUser{"tanaka", "田中 看護師", "h", false}, 1).has_value();
+                return insert_user(db, test_user(db, "tanaka", "田中 看護師"), 1).has_value();
               }).value_or(false));
   const auto name = read_and_wait(
       store, [](Database& db) { return find_user_by_login(db, "tanaka").value_or(User{}).name; });
@@ -107,7 +147,7 @@ TEST_F(StoreTest, ReadsSeeCommittedWrites) {
 TEST_F(StoreTest, ReadersCannotWrite) {
   Store store(options());
   const auto result = read_and_wait(store, [](Database& db) {
-    return insert_user(db, NewUser{"x", "x", "h", false}, 1).has_value();
+    return insert_user(db, test_user(db, "x", "x"), 1).has_value();
   });
   EXPECT_EQ(result, std::nullopt);
 }
@@ -115,7 +155,7 @@ TEST_F(StoreTest, ReadersCannotWrite) {
 TEST_F(StoreTest, ThrowingWriteGivesNulloptAndIsRolledBack) {
   Store store(options());
   const auto result = write_and_wait(store, [](Database& db) -> int {
-    insert_user(db, NewUser{"ghost", "g", "h", false}, 1);
+    insert_user(db, test_user(db, "ghost", "g"), 1);
     throw std::runtime_error("fails after writing");
   });
   EXPECT_EQ(result, std::nullopt);
@@ -137,8 +177,8 @@ TEST_F(StoreTest, WritesFromManyThreadsGetGaplessSeqs) {
   constexpr int kPerThread = 50;
   Store store(options());
   const auto room = write_and_wait(store, [](Database& db) {
-    const auto user = insert_user(db, NewUser{"tanaka", "田中", "h", false}, 1).value();
-    return insert_room(db, "r", "Room", user, 1);
+    const auto user = insert_user(db, test_user(db, "tanaka", "田中"), 1).value();
+    return test_room(db, user);
   });
   ASSERT_TRUE(room.has_value());
 
@@ -215,7 +255,7 @@ TEST_F(StoreTest, StopDrainsQueuedWrites) {
     for (int i = 0; i < kWrites; ++i) {
       store.write(
           [i](Database& db) {
-            return insert_user(db, NewUser{"u" + std::to_string(i), "n", "h", false}, 1)
+            return insert_user(db, test_user(db, "u" + std::to_string(i), "n"), 1)
                 .has_value();
           },
           [&](std::optional<bool> ok) {
@@ -234,14 +274,14 @@ TEST_F(StoreTest, DataSurvivesReopening) {
   {
     Store store(options());
     write_and_wait(store, [](Database& db) {
-      return insert_user(db, NewUser{"tanaka", "田中", "h", true}, 1).has_value();
+      return insert_user(db, test_user(db, "tanaka", "田中", "city_admin"), 1).has_value();
     });
   }
   Store store(options());
   const auto admin = read_and_wait(store, [](Database& db) {
-    return find_user_by_login(db, "tanaka").value_or(User{}).is_admin;
+    return find_user_by_login(db, "tanaka").value_or(User{}).role;
   });
-  EXPECT_EQ(admin, true);
+  EXPECT_EQ(admin, "city_admin");
 }
 
 }  // namespace

@@ -19,7 +19,8 @@ std::array<unsigned char, 32> token_hash(unsigned char fill) {
 }
 
 TEST_F(Users, InsertThenFindByLoginAndId) {
-  const auto id = insert_user(db_, NewUser{"tanaka", "田中 看護師", "$argon2id$x", true}, 1234);
+  const auto id = insert_user(
+      db_, NewUser{"tanaka", "田中 看護師", "$argon2id$x", org_id_, "nurse", "org_contact"}, 1234);
   ASSERT_TRUE(id.has_value());
   EXPECT_GT(*id, 0);
 
@@ -29,7 +30,13 @@ TEST_F(Users, InsertThenFindByLoginAndId) {
   EXPECT_EQ(by_login->login, "tanaka");
   EXPECT_EQ(by_login->name, "田中 看護師");
   EXPECT_EQ(by_login->password_hash, "$argon2id$x");
-  EXPECT_TRUE(by_login->is_admin);
+  EXPECT_EQ(by_login->role, "org_contact");
+  EXPECT_EQ(by_login->profession, "nurse");
+  EXPECT_EQ(by_login->org_id, org_id_);
+  EXPECT_EQ(by_login->org_code, "test-vn");
+  EXPECT_EQ(by_login->org_type, "visiting_nursing");
+  EXPECT_TRUE(by_login->org_active);
+  EXPECT_EQ(by_login->confirmed_on, std::nullopt);
   EXPECT_FALSE(by_login->disabled);
   EXPECT_EQ(by_login->created_ms, 1234);
 
@@ -39,9 +46,30 @@ TEST_F(Users, InsertThenFindByLoginAndId) {
   EXPECT_EQ(by_id->name, "田中 看護師");
 }
 
-TEST_F(Users, NonAdminByDefault) {
+TEST_F(Users, MemberByDefault) {
   add_user("sato");
-  EXPECT_FALSE(find_user_by_login(db_, "sato")->is_admin);
+  EXPECT_EQ(find_user_by_login(db_, "sato")->role, "member");
+}
+
+TEST_F(Users, UnknownRoleIsRefusedByTheSchema) {
+  EXPECT_THROW(insert_user(db_, NewUser{"x", "x", "h", org_id_, "nurse", "king"}, 1), SqliteError);
+}
+
+TEST_F(Users, ListCanBeLimitedToOneOrganization) {
+  add_user("tanaka");
+  const auto other = add_org("clinic", "clinic");
+  insert_user(db_, NewUser{"dr", "医師", "h", other, "physician", "member"}, 1);
+  EXPECT_EQ(list_users(db_).size(), 2u);
+  const auto clinic = list_users(db_, other);
+  ASSERT_EQ(clinic.size(), 1u);
+  EXPECT_EQ(clinic[0].login, "dr");
+}
+
+TEST_F(Users, ConfirmationDateIsRecorded) {
+  add_user("tanaka");
+  EXPECT_TRUE(set_confirmed_on(db_, "tanaka", "2026-05-01"));
+  EXPECT_EQ(find_user_by_login(db_, "tanaka")->confirmed_on, "2026-05-01");
+  EXPECT_FALSE(set_confirmed_on(db_, "ghost", "2026-05-01"));
 }
 
 TEST_F(Users, UnknownLoginOrIdIsNotFound) {
@@ -53,12 +81,12 @@ TEST_F(Users, UnknownLoginOrIdIsNotFound) {
 
 TEST_F(Users, DuplicateLoginIsRefusedAndKeepsTheFirstUser) {
   const auto first = add_user("tanaka", "First");
-  EXPECT_EQ(insert_user(db_, NewUser{"tanaka", "Second", "other", true}, 5), std::nullopt);
+  EXPECT_EQ(insert_user(db_, NewUser{"tanaka", "Second", "other", org_id_, "nurse", "member"}, 5),
+            std::nullopt);
   EXPECT_EQ(count_users(db_), 1);
   const auto user = find_user_by_login(db_, "tanaka");
   EXPECT_EQ(user->id, first);
   EXPECT_EQ(user->name, "First");
-  EXPECT_FALSE(user->is_admin);
 }
 
 TEST_F(Users, ListIsOrderedByLogin) {

@@ -15,6 +15,7 @@ inline constexpr std::string_view room_event = "room.event";      // an entry of
 inline constexpr std::string_view room_added = "room.added";      // you were added to a room
 inline constexpr std::string_view room_removed = "room.removed";  // you were removed from a room
 inline constexpr std::string_view request_updated = "request.updated";  // a request you are in moved
+inline constexpr std::string_view announcement = "announcement";        // a notice from the city
 }  // namespace event
 
 // Types of entries in a room's log.

@@ -2,6 +2,7 @@
 #include <boost/asio/post.hpp>
 
 #include "protocol/timestamp.hpp"
+#include "server/announcement_view.hpp"
 #include "server/clock.hpp"
 #include "server/connection.hpp"
 #include "server/connection_registry.hpp"
@@ -96,6 +97,7 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
     std::int64_t expires_ms = 0;
     std::int64_t locked_for_ms = 0;
     json user;
+    json announcements;  // unread, newest first
   };
   const auto ttl = services_.config.security.token_ttl_days * kDayMs;
   services_.store.write(
@@ -126,6 +128,7 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
                               "session=" + std::to_string(session_id) + " peer=" + peer);
         out.identity = identity_of(*user, session_id);
         out.user = user_view(*user);
+        out.announcements = unread_announcements(db, user->id);
         return out;
       },
       [this, keep = transport_.keep_alive(), id](std::optional<Outcome> outcome) mutable {
@@ -143,7 +146,8 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
           become(std::move(*outcome->identity));
           reply_ok(id, json{{"token", outcome->token},
                             {"expires", protocol::format_timestamp(outcome->expires_ms)},
-                            {"user", outcome->user}});
+                            {"user", outcome->user},
+                            {"announcements", outcome->announcements}});
         });
       });
 }
@@ -159,6 +163,7 @@ void Connection::resume(const protocol::Request& request) {
     Identity identity;
     std::int64_t expires_ms = 0;
     json user;
+    json announcements;  // unread, newest first
   };
   const auto ttl = services_.config.security.token_ttl_days * kDayMs;
   services_.store.write(
@@ -169,7 +174,8 @@ void Connection::resume(const protocol::Request& request) {
         const auto user = storage::find_user_by_id(db, session->user_id);
         if (!user || !is_active(*user)) return std::nullopt;
         storage::touch_session(db, session->id, now, now + ttl);
-        return Outcome{identity_of(*user, session->id), now + ttl, user_view(*user)};
+        return Outcome{identity_of(*user, session->id), now + ttl, user_view(*user),
+                       unread_announcements(db, user->id)};
       },
       [this, keep = transport_.keep_alive(),
        id = request.id](std::optional<std::optional<Outcome>> outcome) mutable {
@@ -182,8 +188,9 @@ void Connection::resume(const protocol::Request& request) {
           if (closed_) return;
           auto& o = **outcome;
           become(std::move(o.identity));
-          reply_ok(id,
-                   json{{"expires", protocol::format_timestamp(o.expires_ms)}, {"user", o.user}});
+          reply_ok(id, json{{"expires", protocol::format_timestamp(o.expires_ms)},
+                            {"user", o.user},
+                            {"announcements", o.announcements}});
         });
       });
 }

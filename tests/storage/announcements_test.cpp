@@ -31,7 +31,8 @@ AnnouncementQuery query(std::int64_t user_id, bool unread_only = false, bool rea
 
 std::vector<std::int64_t> ids_of(const std::vector<Announcement>& list) {
   std::vector<std::int64_t> ids;
-  for (const auto& a : list) ids.push_back(a.id);
+  for (const auto& a : list)
+    ids.push_back(a.id);
   return ids;
 }
 
@@ -53,8 +54,7 @@ TEST_F(Announcements, ListedNewestFirstWithTheirAuthor) {
 TEST_F(Announcements, SameTimeIsOrderedByIdNewestFirst) {
   const auto a = insert_announcement(db_, "a", "a", admin_, 1000);
   const auto b = insert_announcement(db_, "b", "b", admin_, 1000);
-  EXPECT_EQ(ids_of(list_announcements(db_, query(tanaka_))),
-            (std::vector<std::int64_t>{b, a}));
+  EXPECT_EQ(ids_of(list_announcements(db_, query(tanaka_))), (std::vector<std::int64_t>{b, a}));
 }
 
 TEST_F(Announcements, ReadFlagsArePerUserAndUnreadOnlyHidesTheRead) {
@@ -66,12 +66,10 @@ TEST_F(Announcements, ReadFlagsArePerUserAndUnreadOnlyHidesTheRead) {
   ASSERT_EQ(tanaka.size(), 2u);
   EXPECT_FALSE(tanaka[0].read);  // b
   EXPECT_TRUE(tanaka[1].read);   // a
-  EXPECT_EQ(ids_of(list_announcements(db_, query(tanaka_, true))),
-            (std::vector<std::int64_t>{b}));
+  EXPECT_EQ(ids_of(list_announcements(db_, query(tanaka_, true))), (std::vector<std::int64_t>{b}));
   EXPECT_EQ(count_unread_announcements(db_, tanaka_), 1);
 
-  EXPECT_EQ(ids_of(list_announcements(db_, query(sato_, true))),
-            (std::vector<std::int64_t>{b, a}));
+  EXPECT_EQ(ids_of(list_announcements(db_, query(sato_, true))), (std::vector<std::int64_t>{b, a}));
   EXPECT_EQ(count_unread_announcements(db_, sato_), 2);
 }
 
@@ -91,7 +89,8 @@ TEST_F(Announcements, UnknownIdsAreNamed) {
 }
 
 TEST_F(Announcements, LimitKeepsTheNewest) {
-  for (int i = 0; i < 5; ++i) insert_announcement(db_, "t", "b", admin_, 1000 + i);
+  for (int i = 0; i < 5; ++i)
+    insert_announcement(db_, "t", "b", admin_, 1000 + i);
   const auto list = list_announcements(db_, query(tanaka_, true, false, 2));
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].posted_ms, 1004);

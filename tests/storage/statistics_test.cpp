@@ -12,9 +12,10 @@ namespace {
 class Statistics : public test::StorageTest {
  protected:
   StatisticsQuery query() const {
-    return StatisticsQuery{{{"2026-04", 1000, 2000}, {"2026-05", 2000, 3000}, {"2026-06", 3000, 4000}},
-                           "柏市",
-                           {"municipal_office"}};
+    return StatisticsQuery{
+        {{"2026-04", 1000, 2000}, {"2026-05", 2000, 3000}, {"2026-06", 3000, 4000}},
+        "柏市",
+        {"municipal_office"}};
   }
 
   std::int64_t org(const std::string& code, const std::string& type,
@@ -146,8 +147,8 @@ TEST_F(Statistics, CountsTheCouncilsFiguresPerMonthAndAtTheEnd) {
   const auto& end = s.at_end;
   EXPECT_EQ(end.rooms_with_physician, 2);  // r1, r4
   EXPECT_EQ(end.rooms_without_physician, (CountsByCode{{"", 1}, {"hospital_liaison", 1}}));
-  EXPECT_EQ(end.rooms_open, 3);    // r1, r2, r4
-  EXPECT_EQ(end.rooms_closed, 1);  // r3
+  EXPECT_EQ(end.rooms_open, 3);           // r1, r2, r4
+  EXPECT_EQ(end.rooms_closed, 1);         // r3
   EXPECT_EQ(end.active_orgs_in_city, 4);  // test-vn, hosp, old-pharmacy, retires-later
   EXPECT_EQ(end.active_orgs_out_of_city, 1);
   EXPECT_EQ(end.active_users, 5);  // nurse1, dr, msw, pharm, cm

@@ -1,6 +1,14 @@
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/field_reader.hpp"
+#include "protocol/operations.hpp"
 
 namespace musubi::protocol {
 
@@ -22,5 +30,71 @@ inline constexpr std::string_view list_announcements = "announcement.list";
 inline constexpr std::string_view mark_announcements_read = "announcement.mark_read";
 inline constexpr std::string_view statistics = "stats.summary";
 }  // namespace op
+
+// Size rules of the administration bodies, shared with the CSV import.
+inline constexpr std::size_t kMaxCodeChars = 64;  // organization codes and logins
+inline constexpr std::size_t kMaxPersonNameChars = 100;
+inline constexpr std::size_t kMaxAddressChars = 200;
+inline constexpr std::size_t kMaxPlaceChars = 100;  // municipality, association, its area
+inline constexpr std::size_t kMaxConfirmLogins = 1000;
+
+// org.register. Codes (type) are checked against the vocabulary by the server; an empty
+// association is read as "none" so that the membership rule, not the parser, refuses it.
+struct RegisterOrg {
+  std::string code;
+  std::string name;
+  std::string type;
+  std::string address;
+  std::string municipality;
+  std::string association;
+  std::string association_area;
+  std::optional<std::string> registered_on;  // YYYY-MM-DD; absent: today
+};
+
+// org.retire.
+struct RetireOrg {
+  std::string org;
+  std::optional<std::string> retired_on;  // YYYY-MM-DD; absent: today
+};
+
+// org.confirm_staff: the yearly confirmation (現況確認) that these users still work there.
+struct ConfirmStaff {
+  std::vector<std::string> logins;  // at least one
+};
+
+// user.add. `org` absent: the caller's own organization.
+struct AddUser {
+  std::string login;
+  std::string name;
+  std::optional<std::string> org;
+  std::string profession;
+  std::string role = "member";
+};
+
+// user.list. `org` absent: every organization (city administrators) or one's own.
+struct ListUsers {
+  std::optional<std::string> org;
+};
+
+// user.disable, user.enable, user.reset_signin.
+struct UserRef {
+  std::string login;
+};
+
+// directory.search: every filter optional.
+struct SearchDirectory {
+  std::optional<std::string> query;  // part of a login or name
+  std::optional<std::string> profession;
+  std::optional<std::string> org;
+};
+
+std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, RegisterOrg& out);
+std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, RetireOrg& out);
+std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, ConfirmStaff& out);
+std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, AddUser& out);
+std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, ListUsers& out);
+std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, UserRef& out);
+std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&,
+                                SearchDirectory& out);
 
 }  // namespace musubi::protocol

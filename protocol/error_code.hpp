@@ -17,7 +17,7 @@ enum class Errc {
   locked_out,           // too many failed sign-ins for this login; retry later
   invalid_token,        // session token unknown, revoked or expired
   not_found,            // room or user does not exist, or is not visible to you
-  forbidden,            // you may see the room but not do this in it
+  forbidden,            // you may see it, but your role does not allow this
   too_large,            // a field is over its configured limit
   rate_limited,         // too many requests on this connection
   conflict,             // the request contradicts the current state

@@ -132,7 +132,7 @@ std::int64_t FieldReader::integer(std::string_view name, std::int64_t min, std::
 }
 
 std::string FieldReader::date(std::string_view name) {
-  std::string text = string(name, 10, 10);
+  std::string text = string(name, 1, 64);
   if (!error_ && !is_calendar_date(text)) {
     fail(Errc::invalid_request, where(name) + ": must be a date YYYY-MM-DD");
   }

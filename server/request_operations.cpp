@@ -131,16 +131,18 @@ void open_room(storage::Database& db, storage::RoomRequest& request,
            {"physician_participates", room.physician_participates},
            {"stand_in_kind", room.stand_in_kind}},
       0, now));
-  std::vector<std::int64_t> members = storage::team_of(db, request.id);
-  if (decision.physician_joins) members.push_back(request.physician_id);
-  if (decision.stand_in_joins && request.stand_in_id) members.push_back(*request.stand_in_id);
-  for (const auto user_id : members) {
+  std::vector<std::int64_t> candidates = storage::team_of(db, request.id);
+  if (decision.physician_joins) candidates.push_back(request.physician_id);
+  if (decision.stand_in_joins && request.stand_in_id) candidates.push_back(*request.stand_in_id);
+  std::vector<std::int64_t> members;  // those who joined, told below
+  for (const auto user_id : candidates) {
     if (user_id == request.requester_id) continue;
     const auto user = storage::find_user_by_id(db, user_id);
     if (!user || !storage::insert_member(db, room_id, user_id, storage::Role::member,
                                          request.requester_id, now)) {
       continue;
     }
+    members.push_back(user_id);
     out.broadcasts.push_back(append_room_event(
         db, room_id, room.public_id, protocol::room_event_type::member_added, author,
         request.requester_id,
@@ -218,8 +220,9 @@ void Connection::file_request(const protocol::Request& request) {
         r.created_ms = r.updated_ms = now;
         r.id = storage::insert_request(db, r);
         for (const auto id : team) storage::add_team_member(db, r.id, id);
-        storage::append_request_log(db, r.id,
-                                    {now, me.user_id, "file", "", r.state, "", body.note});
+        storage::append_request_log(
+            db, r.id,
+            {now, me.user_id, "file", "", r.state, "", body.note.empty() ? "" : "note=" + body.note});
         storage::append_audit(db, now, me.user_id, "request.file", std::nullopt,
                               "request=" + public_id + " patient=" + patient->public_id);
         OperationResult out;
@@ -284,9 +287,11 @@ void Connection::act_on_request(const protocol::Request& request) {
         facts.setting = domain::parse_physician_setting(r->physician_setting).value();
         facts.physician_declined = r->physician_declined;
         facts.team_has_visiting_nurse = has_visiting_nurse(db, *r);
-        // The person named by ask_stand_in or add_team_member.
+        // The person named by ask_stand_in or add_team_member (and only by those).
         std::optional<storage::User> candidate;
-        if (body.login) {
+        const bool names_someone = action == domain::RequestAction::ask_stand_in ||
+                                   action == domain::RequestAction::add_team_member;
+        if (names_someone) {
           candidate = storage::find_user_by_login(db, *body.login);
           if (!candidate) return OperationResult::failure(Errc::not_found, *body.login + " not found");
           if (auto refusal = domain::check_participant(person_facts(*candidate))) {
@@ -309,7 +314,10 @@ void Connection::act_on_request(const protocol::Request& request) {
           case domain::RequestAction::ask_stand_in: r->stand_in_id = candidate->id; break;
           case domain::RequestAction::stand_in_decline: r->stand_in_id.reset(); break;
           case domain::RequestAction::add_team_member:
-            storage::add_team_member(db, r->id, candidate->id);
+            // The requester and the physician have places of their own.
+            if (candidate->id != r->requester_id && candidate->id != r->physician_id) {
+              storage::add_team_member(db, r->id, candidate->id);
+            }
             break;
           default: break;
         }
@@ -318,7 +326,7 @@ void Connection::act_on_request(const protocol::Request& request) {
         OperationResult out;
         if (decision.opens_room) open_room(db, *r, decision, now, out);
         storage::update_request(db, *r);
-        std::string detail = body.login ? "login=" + *body.login : "";
+        std::string detail = names_someone ? "login=" + *body.login : "";
         if (!body.note.empty()) detail += (detail.empty() ? "" : " ") + std::string("note=") + body.note;
         storage::append_request_log(db, r->id,
                                     {now, me.user_id, body.action, from, r->state,

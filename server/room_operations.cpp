@@ -208,7 +208,7 @@ void Connection::list_members(const protocol::Request& request) {
                                  {"name", m.name},
                                  {"role", storage::to_string(m.role)},
                                  {"profession", m.profession},
-                                 {"org", m.org_name}});
+                                 {"org", {{"code", m.org_code}, {"name", m.org_name}}}});
         }
         OperationResult r;
         r.result =

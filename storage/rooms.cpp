@@ -146,7 +146,7 @@ std::vector<RoomSummary> rooms_of_user(Database& db, std::int64_t user_id) {
 
 std::vector<MemberInfo> members_of_room(Database& db, std::int64_t room_id) {
   auto& st = db.prepare(
-      "SELECT u.id, u.login, u.name, m.role, u.profession, o.name FROM members m "
+      "SELECT u.id, u.login, u.name, m.role, u.profession, o.code, o.name FROM members m "
       "JOIN users u ON u.id = m.user_id JOIN organizations o ON o.id = u.org_id "
       "WHERE m.room_id = ? ORDER BY m.added_ms, u.login");
   st.bind(1, room_id);
@@ -154,7 +154,7 @@ std::vector<MemberInfo> members_of_room(Database& db, std::int64_t room_id) {
   while (st.step()) {
     members.push_back(MemberInfo{st.int64(0), st.text(1), st.text(2),
                                  parse_role(st.text(3)).value_or(Role::member), st.text(4),
-                                 st.text(5)});
+                                 st.text(5), st.text(6)});
   }
   return members;
 }

@@ -91,6 +91,7 @@ struct MemberInfo {
   std::string name;
   Role role = Role::member;
   std::string profession;
+  std::string org_code;
   std::string org_name;
 };
 

@@ -18,8 +18,8 @@ namespace musubi::domain {
 //   physician_declined --proceed_without_physician (requester)--> open, when a visiting nurse
 //                                                   is on the team; else awaiting_visiting_nurse
 //   awaiting_visiting_nurse --add_team_member (a visiting nurse)-------------------> open
-//   any open state --add_team_member (requester)--> the same state
-//   any open state --withdraw (requester)--> withdrawn
+//   any unfinished state --add_team_member (requester)--> the same state
+//   any unfinished state --withdraw (requester)--> withdrawn
 enum class RequestState {
   awaiting_physician,
   physician_declined,
@@ -52,7 +52,7 @@ enum class StandInKind { none, clinic_staff, hospital_liaison };
 // What the physician is owed when they do not join (recorded in the request's log).
 enum class Report {
   none,
-  keep_informed,      // clinic staff joined after the physician declined (主治医に報告)
+  keep_informed,      // a stand-in joined after the physician declined (主治医に報告)
   after_the_fact,     // hospital liaison staff joined in the physician's place (事後報告)
   participation_declined,  // the room opens without a physician (報告し部屋開設)
 };

@@ -43,7 +43,6 @@ TEST(OperationNames, AreStable) {
   EXPECT_EQ(op::resume, "session.resume");
   EXPECT_EQ(op::sign_out, "session.sign_out");
   EXPECT_EQ(op::list_rooms, "room.list");
-  EXPECT_EQ(op::create_room, "room.create");
   EXPECT_EQ(op::add_member, "room.add_member");
   EXPECT_EQ(op::remove_member, "room.remove_member");
   EXPECT_EQ(op::list_members, "room.members");
@@ -159,38 +158,6 @@ TEST(ParseResume, TokenOf128CharactersIsAccepted) {
   ResumeSession r;
   EXPECT_TRUE(parse_into(json{{"token", std::string(128, 't')}}, r));
   EXPECT_EQ(r.token.size(), 128u);
-}
-
-// --- CreateRoom ------------------------------------------------------------------------------
-
-TEST(ParseCreateRoom, ReadsJapaneseTitle) {
-  CreateRoom c;
-  EXPECT_TRUE(parse_into(json{{"title", "山田 太郎 様"}}, c));
-  EXPECT_EQ(c.title, "山田 太郎 様");
-}
-
-TEST(ParseCreateRoom, TitleLimitComesFromBodyLimitsInCharacters) {
-  BodyLimits limits;
-  limits.max_title_chars = 5;
-  CreateRoom c;
-  EXPECT_TRUE(parse_into(json{{"title", japanese(5)}}, c, limits));  // 15 bytes, 5 characters
-  expect_error<CreateRoom>(json{{"title", japanese(6)}}, Errc::too_large,
-                           "body.title: must have at most 5 characters", limits);
-}
-
-TEST(ParseCreateRoom, DefaultTitleLimitIs200) {
-  CreateRoom c;
-  EXPECT_TRUE(parse_into(json{{"title", japanese(200)}}, c));
-  expect_error<CreateRoom>(json{{"title", japanese(201)}}, Errc::too_large,
-                           "body.title: must have at most 200 characters");
-}
-
-TEST(ParseCreateRoom, Errors) {
-  expect_error<CreateRoom>(json::object(), Errc::invalid_request, "body.title: required");
-  expect_error<CreateRoom>(json{{"title", {{"ja", "x"}}}}, Errc::invalid_request,
-                           "body.title: expected a string");
-  expect_error<CreateRoom>(json{{"title", ""}}, Errc::invalid_request,
-                           "body.title: must have at least 1 characters");
 }
 
 // --- RoomRef ---------------------------------------------------------------------------------

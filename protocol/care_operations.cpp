@@ -56,9 +56,9 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, RequestRef&
 std::optional<FieldError> parse(const json& body, const BodyLimits&, ActOnRequest& out) {
   FieldReader r(body);
   out.request = r.string("request", 1, kMaxIdChars);
-  out.action = r.one_of("action", {"accept", "decline", "ask_stand_in", "stand_in_accept",
-                                   "stand_in_decline", "proceed_without_physician",
-                                   "add_team_member", "withdraw"});
+  out.action = r.one_of("action",
+                        {"accept", "decline", "ask_stand_in", "stand_in_accept", "stand_in_decline",
+                         "proceed_without_physician", "add_team_member", "withdraw"});
   out.login = r.optional_string("login", 1, kMaxIdChars);
   out.note = r.optional_string("note", 0, kMaxNoteChars).value_or("");
   if (!r.error() && (out.action == "ask_stand_in" || out.action == "add_team_member") &&

@@ -50,8 +50,8 @@ struct RecordConsent {
 // A request to open a room for a patient, naming the attending physician and the first team.
 struct FileRequest {
   std::string patient;
-  std::string physician;           // login
-  std::vector<std::string> team;   // logins
+  std::string physician;          // login
+  std::vector<std::string> team;  // logins
   std::string note;
 };
 
@@ -74,7 +74,8 @@ struct CloseRoom {
   std::string note;
 };
 
-std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, RegisterPatient& out);
+std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&,
+                                RegisterPatient& out);
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, PatientRef& out);
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, RecordConsent& out);
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, FileRequest& out);

@@ -147,7 +147,8 @@ std::string FieldReader::one_of(std::string_view name,
     if (text == a) return text;
   }
   std::string list;
-  for (const auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  for (const auto a : allowed)
+    list += (list.empty() ? "" : ", ") + std::string(a);
   fail(Errc::invalid_request, where(name) + ": must be one of " + list);
   return text;
 }

@@ -2,9 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
-#include <initializer_list>
 #include <string_view>
 #include <vector>
 

@@ -14,8 +14,9 @@ inline constexpr std::string_view welcome = "welcome";            // first frame
 inline constexpr std::string_view room_event = "room.event";      // an entry of a room's log
 inline constexpr std::string_view room_added = "room.added";      // you were added to a room
 inline constexpr std::string_view room_removed = "room.removed";  // you were removed from a room
-inline constexpr std::string_view request_updated = "request.updated";  // a request you are in moved
-inline constexpr std::string_view announcement = "announcement";        // a notice from the city
+inline constexpr std::string_view request_updated =
+    "request.updated";                                            // a request you are in moved
+inline constexpr std::string_view announcement = "announcement";  // a notice from the city
 }  // namespace event
 
 // Types of entries in a room's log.

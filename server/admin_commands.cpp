@@ -1,6 +1,8 @@
 #include "server/admin_commands.hpp"
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <termios.h>
 #include <unistd.h>
 
@@ -9,10 +11,12 @@
 #include "protocol/field_reader.hpp"
 #include "protocol/timestamp.hpp"
 #include "server/clock.hpp"
+#include "server/csv_import.hpp"
 #include "server/data_directory.hpp"
 #include "server/domain/organization_rules.hpp"
-#include "server/user_view.hpp"
 #include "server/password_hasher.hpp"
+#include "server/random_secrets.hpp"
+#include "server/user_view.hpp"
 #include "storage/audit.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
@@ -65,6 +69,31 @@ PasswordHasher hasher_for(const ServerConfig& config) {
   return PasswordHasher(config.security.argon2_ops, config.security.argon2_memory_kib);
 }
 
+// The whole file, or nullopt (reported on `err`) when it cannot be read.
+std::optional<std::string> read_file(const std::filesystem::path& file, std::ostream& err) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    err << "musubid: cannot read " << file.string() << "\n";
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
+
+// "1 user", "2 users".
+std::string count_of(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+// Reports each bad row as "FILE: line N: code: message"; true when there was any.
+bool report(const std::filesystem::path& file, const std::vector<ImportProblem>& problems,
+            std::ostream& err) {
+  for (const auto& p : problems)
+    err << file.string() << ": " << to_string(p) << "\n";
+  return !problems.empty();
+}
+
 }  // namespace
 
 bool valid_login(const std::string& login) {
@@ -77,8 +106,7 @@ bool valid_login(const std::string& login) {
   return true;
 }
 
-int org_add(const ServerConfig& config, const OrgSpec& spec, std::ostream& out,
-            std::ostream& err) {
+int org_add(const ServerConfig& config, const OrgSpec& spec, std::ostream& out, std::ostream& err) {
   const auto type = domain::parse_org_type(spec.type);
   if (!type) {
     err << "musubid: unknown organization type \"" << spec.type << "\"\n";
@@ -182,13 +210,15 @@ int user_add(const ServerConfig& config, const UserSpec& user, std::istream& pas
     err << "musubid: " << refusal->message << " (" << refusal->code << ")\n";
     return 1;
   }
-  if (!storage::insert_user(*db, storage::NewUser{login, name, hash, org->id, user.profession, user.role},
-                            now_ms())) {
+  if (!storage::insert_user(
+          *db, storage::NewUser{login, name, hash, org->id, user.profession, user.role},
+          now_ms())) {
     err << "musubid: login \"" << login << "\" is already taken\n";
     return 1;
   }
-  storage::append_audit(*db, now_ms(), std::nullopt, "user.add", std::nullopt,
-                        "user=" + login + " org=" + org->code + " role=" + user.role + " by=console");
+  storage::append_audit(
+      *db, now_ms(), std::nullopt, "user.add", std::nullopt,
+      "user=" + login + " org=" + org->code + " role=" + user.role + " by=console");
   tx.commit();
   out << "added user " << login << " to " << org->code << " as " << user.role << "\n";
   return 0;
@@ -201,6 +231,7 @@ int user_list(const ServerConfig& config, bool json, std::ostream& out, std::ost
     if (json) {
       auto view = user_view(u);
       view["disabled"] = u.disabled;
+      view["confirmed_on"] = u.confirmed_on ? nlohmann::json(*u.confirmed_on) : nullptr;
       view["created"] = protocol::format_timestamp(u.created_ms);
       out << view.dump() << "\n";
     } else {
@@ -244,6 +275,117 @@ int user_passwd(const ServerConfig& config, const std::string& login, std::istre
                         "user=" + login + " by=console");
   tx.commit();
   out << "password changed for " << login << "; their sessions are signed out\n";
+  return 0;
+}
+
+int org_retire(const ServerConfig& config, const std::string& code, const std::string& retired_on,
+               std::ostream& out, std::ostream& err) {
+  if (!retired_on.empty() && !protocol::is_calendar_date(retired_on)) {
+    err << "musubid: --on must be a date YYYY-MM-DD\n";
+    return 2;
+  }
+  auto db = open_database(config);
+  storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
+  const auto org = storage::find_organization(*db, code);
+  if (!org) {
+    err << "musubid: no organization \"" << code << "\"\n";
+    return 1;
+  }
+  if (org->type == domain::to_string(domain::OrgType::municipal_office)) {
+    err << "musubid: the city's own office runs the network and cannot be retired\n";
+    return 1;
+  }
+  if (org->retired_on) {
+    err << "musubid: " << code << " was already retired on " << *org->retired_on << "\n";
+    return 1;
+  }
+  const auto now = now_ms();
+  const auto on = retired_on.empty() ? local_date(now) : retired_on;
+  const auto users = storage::list_users(*db, org->id).size();
+  storage::retire_organization(*db, code, on, now);
+  storage::append_audit(
+      *db, now, std::nullopt, "org.retire", std::nullopt,
+      "org=" + code + " on=" + on + " users=" + std::to_string(users) + " by=console");
+  tx.commit();
+  out << "retired " << code << " on " << on << "; its " << users
+      << " users are signed out and can no longer sign in\n";
+  return 0;
+}
+
+int org_import(const ServerConfig& config, const std::filesystem::path& file, std::ostream& out,
+               std::ostream& err) {
+  const auto text = read_file(file, err);
+  if (!text) return 1;
+  auto db = open_database(config);
+  storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
+  const auto now = now_ms();
+  const auto plan = plan_org_import(*db, *text, config.municipality, local_date(now));
+  if (report(file, plan.problems, err)) {
+    err << "musubid: " << count_of(plan.problems.size(), "bad row") << "; nothing imported\n";
+    return 1;
+  }
+  apply_org_import(*db, plan, now);
+  tx.commit();
+  out << "imported " << count_of(plan.rows.size(), "organization") << " from " << file.string()
+      << "\n";
+  return 0;
+}
+
+int user_import(const ServerConfig& config, const std::filesystem::path& file,
+                const std::optional<std::filesystem::path>& orgs_file, std::ostream& out,
+                std::ostream& err) {
+  const auto users_text = read_file(file, err);
+  if (!users_text) return 1;
+  std::optional<std::string> orgs_text;
+  if (orgs_file) {
+    orgs_text = read_file(*orgs_file, err);
+    if (!orgs_text) return 1;
+  }
+  auto db = open_database(config);
+  // Checks both files against the database as it is now; true when nothing is wrong.
+  OrgImportPlan orgs;
+  UserImportPlan users;
+  auto plan = [&](std::int64_t now) {
+    if (orgs_text) orgs = plan_org_import(*db, *orgs_text, config.municipality, local_date(now));
+    users = plan_user_import(*db, *users_text, orgs.rows);
+    const bool bad =
+        (orgs_file && report(*orgs_file, orgs.problems, err)) | report(file, users.problems, err);
+    if (bad) {
+      err << "musubid: " << count_of(orgs.problems.size() + users.problems.size(), "bad row")
+          << "; nothing imported\n";
+    }
+    return !bad;
+  };
+  if (!plan(now_ms())) return 1;
+  // Argon2id is slow on purpose: hash outside the transaction, so that a running server is not
+  // kept from writing meanwhile, then check again inside it.
+  const auto hasher = hasher_for(config);
+  std::vector<std::string> passwords;
+  std::vector<std::string> hashes;
+  for (const auto& row : users.rows) {
+    passwords.push_back(row.password.empty() ? new_bootstrap_password() : row.password);
+    hashes.push_back(hasher.hash(passwords.back()));
+  }
+  const auto rows = users.rows.size();
+  storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
+  const auto now = now_ms();
+  if (!plan(now)) return 1;
+  if (users.rows.size() != rows) throw std::logic_error("the users file changed while importing");
+  apply_org_import(*db, orgs, now);
+  apply_user_import(*db, users, hashes, now);
+  tx.commit();
+  out << "imported " << count_of(rows, "user");
+  if (orgs_file) out << " and " << count_of(orgs.rows.size(), "organization");
+  out << "\n";
+  bool header = false;
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (!users.rows[i].password.empty()) continue;
+    if (!header) {
+      out << "one-time passwords (shown only this once; hand each to its user):\n";
+      header = true;
+    }
+    out << users.rows[i].login << "\t" << passwords[i] << "\n";
+  }
   return 0;
 }
 

@@ -67,11 +67,12 @@ std::optional<std::string> bootstrap_administrator(const ServerConfig& config,
   const auto existing = storage::find_organization(db, office.code);
   const auto org_id = existing ? existing->id : *storage::insert_organization(db, office);
   std::string password = new_bootstrap_password();
-  storage::insert_user(db,
-                       storage::NewUser{"admin", "管理者 (Administrator)", hasher.hash(password),
-                                        org_id, std::string(domain::to_string(domain::Profession::city_staff)),
-                                        std::string(domain::to_string(domain::Role::city_admin))},
-                       now);
+  storage::insert_user(
+      db,
+      storage::NewUser{"admin", "管理者 (Administrator)", hasher.hash(password), org_id,
+                       std::string(domain::to_string(domain::Profession::city_staff)),
+                       std::string(domain::to_string(domain::Role::city_admin))},
+      now);
   tx.commit();
   return password;
 }

@@ -149,6 +149,17 @@ int main(int argc, char** argv) {
   enable->add_option("login", login)->required();
   auto* passwd = user->add_subcommand("passwd", "set a password, read from stdin");
   passwd->add_option("login", login)->required();
+  std::string import_file;
+  std::optional<std::string> import_orgs_file;
+  auto* user_import = user->add_subcommand(
+      "import", "import users from CSV: login,name,org,profession,role,password (see README)");
+  user_import->add_option("file", import_file, "UTF-8 CSV file with a header row")
+      ->required()
+      ->check(CLI::ExistingFile);
+  user_import
+      ->add_option("--orgs", import_orgs_file,
+                   "an organizations CSV file imported in the same transaction")
+      ->check(CLI::ExistingFile);
 
   auto* org = app.add_subcommand("org", "manage organizations (works while the server runs)");
   org->require_subcommand(1);
@@ -156,11 +167,12 @@ int main(int argc, char** argv) {
   auto* org_add = org->add_subcommand("add", "register an organization (membership rule applies)");
   org_add->add_option("code", new_org.code, "short code, e.g. kashiwa-vn-01")->required();
   org_add->add_option("--name", new_org.name, "name, e.g. \"柏訪問看護ステーション\"")->required();
-  org_add->add_option("--type", new_org.type,
-                      "hospital, clinic, dental_clinic, pharmacy, visiting_nursing, "
-                      "care_management, home_help, day_service, day_rehabilitation, "
-                      "periodic_visit, night_home_help, welfare_equipment, consultation_support, "
-                      "community_support_center, municipal_office")
+  org_add
+      ->add_option("--type", new_org.type,
+                   "hospital, clinic, dental_clinic, pharmacy, visiting_nursing, "
+                   "care_management, home_help, day_service, day_rehabilitation, "
+                   "periodic_visit, night_home_help, welfare_equipment, consultation_support, "
+                   "community_support_center, municipal_office")
       ->required();
   org_add->add_option("--address", new_org.address, "address");
   org_add->add_option("--municipality", new_org.municipality, "where it is located, e.g. 柏市")
@@ -172,6 +184,18 @@ int main(int argc, char** argv) {
   org_add->add_option("--registered-on", new_org.registered_on, "YYYY-MM-DD, default today");
   auto* org_list = org->add_subcommand("list", "list organizations");
   org_list->add_flag("--json", json, "one JSON object per line");
+  std::string retire_on;
+  auto* org_retire =
+      org->add_subcommand("retire", "retire an organization and sign out all of its users");
+  org_retire->add_option("code", login, "organization code")->required();
+  org_retire->add_option("--on", retire_on, "YYYY-MM-DD, default today");
+  auto* org_import = org->add_subcommand(
+      "import",
+      "import organizations from CSV: code,name,type,address,municipality,association,"
+      "association_area,registered_on");
+  org_import->add_option("file", import_file, "UTF-8 CSV file with a header row")
+      ->required()
+      ->check(CLI::ExistingFile);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -190,6 +214,17 @@ int main(int argc, char** argv) {
     if (list->parsed()) return musubi::server::user_list(config, json, std::cout, std::cerr);
     if (org_add->parsed()) return musubi::server::org_add(config, new_org, std::cout, std::cerr);
     if (org_list->parsed()) return musubi::server::org_list(config, json, std::cout, std::cerr);
+    if (org_retire->parsed()) {
+      return musubi::server::org_retire(config, login, retire_on, std::cout, std::cerr);
+    }
+    if (org_import->parsed()) {
+      return musubi::server::org_import(config, import_file, std::cout, std::cerr);
+    }
+    if (user_import->parsed()) {
+      std::optional<std::filesystem::path> orgs;
+      if (import_orgs_file) orgs = *import_orgs_file;
+      return musubi::server::user_import(config, import_file, orgs, std::cout, std::cerr);
+    }
     if (disable->parsed()) {
       return musubi::server::user_set_disabled(config, login, true, std::cout, std::cerr);
     }

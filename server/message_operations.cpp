@@ -39,10 +39,10 @@ void Connection::post(const protocol::Request& request) {
           }
         }
         const auto now = now_ms();
-        r.broadcasts.push_back(append_room_event(
-            db, room->room_id, room->public_id, protocol::room_event_type::message,
-            {me.login, me.name}, me.user_id, json{{"text", std::move(body.text)}}, 0, now,
-            std::move(body.nonce)));
+        r.broadcasts.push_back(
+            append_room_event(db, room->room_id, room->public_id,
+                              protocol::room_event_type::message, {me.login, me.name}, me.user_id,
+                              json{{"text", std::move(body.text)}}, 0, now, std::move(body.nonce)));
         r.result = json{{"room", room->public_id},
                         {"seq", r.broadcasts.back()->seq},
                         {"ts", protocol::format_timestamp(now)}};

@@ -23,7 +23,8 @@ const char* const kPatientNotFound = "patient not found";
 // City administrators run the network; patients' records are not theirs to see.
 std::optional<OperationResult> refuse_city_staff(domain::Role role) {
   if (role != domain::Role::city_admin) return std::nullopt;
-  return OperationResult::refused(domain::check_participant(domain::PersonFacts{.role = role}).value());
+  return OperationResult::refused(
+      domain::check_participant(domain::PersonFacts{.role = role}).value());
 }
 
 }  // namespace
@@ -38,6 +39,13 @@ void Connection::register_patient(const protocol::Request& request) {
   services_.store.write(
       [me = *identity_, body = std::move(body),
        public_id = random_base32(kPatientIdLength)](storage::Database& db) {
+        // A second record of the same person would slip past "one open room per patient".
+        if (storage::patient_exists(db, body.name, body.kana, body.birth_date)) {
+          return OperationResult::failure(
+              Errc::conflict,
+              "a patient with this name, kana and date of birth is already registered; ask "
+              "their care team to add you");
+        }
         storage::Patient p;
         p.public_id = public_id;
         p.name = body.name;

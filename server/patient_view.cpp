@@ -6,10 +6,10 @@ namespace musubi::server {
 
 nlohmann::json patient_view(const storage::Patient& p,
                             const std::optional<storage::Consent>& consent) {
-  nlohmann::json view = {{"patient", p.public_id},      {"name", p.name},
-                         {"kana", p.kana},              {"birth_date", p.birth_date},
-                         {"sex", p.sex},                {"municipality", p.municipality},
-                         {"address", p.address},        {"consent", nullptr}};
+  nlohmann::json view = {{"patient", p.public_id}, {"name", p.name},
+                         {"kana", p.kana},         {"birth_date", p.birth_date},
+                         {"sex", p.sex},           {"municipality", p.municipality},
+                         {"address", p.address},   {"consent", nullptr}};
   if (consent) {
     view["consent"] = {{"date", consent->consent_date},
                        {"obtained_by", consent->obtained_by},

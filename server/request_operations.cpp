@@ -38,7 +38,8 @@ json person(const std::optional<storage::User>& user) {
 std::vector<std::int64_t> parties(storage::Database& db, const storage::RoomRequest& r) {
   std::vector<std::int64_t> ids = {r.requester_id, r.physician_id};
   if (r.stand_in_id) ids.push_back(*r.stand_in_id);
-  for (const auto id : storage::team_of(db, r.id)) ids.push_back(id);
+  for (const auto id : storage::team_of(db, r.id))
+    ids.push_back(id);
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
@@ -123,14 +124,14 @@ void open_room(storage::Database& db, storage::RoomRequest& request,
   const auto room_id = storage::insert_room(db, room, now);
   request.room_id = room_id;
   const protocol::Person author{requester->login, requester->name};
-  out.broadcasts.push_back(append_room_event(
-      db, room_id, room.public_id, protocol::room_event_type::room_created, author,
-      request.requester_id,
-      json{{"title", room.title},
-           {"patient", patient->public_id},
-           {"physician_participates", room.physician_participates},
-           {"stand_in_kind", room.stand_in_kind}},
-      0, now));
+  out.broadcasts.push_back(
+      append_room_event(db, room_id, room.public_id, protocol::room_event_type::room_created,
+                        author, request.requester_id,
+                        json{{"title", room.title},
+                             {"patient", patient->public_id},
+                             {"physician_participates", room.physician_participates},
+                             {"stand_in_kind", room.stand_in_kind}},
+                        0, now));
   std::vector<std::int64_t> candidates = storage::team_of(db, request.id);
   if (decision.physician_joins) candidates.push_back(request.physician_id);
   if (decision.stand_in_joins && request.stand_in_id) candidates.push_back(*request.stand_in_id);
@@ -211,18 +212,19 @@ void Connection::file_request(const protocol::Request& request) {
         r.requester_profession = requester->profession;
         r.first_request = !storage::has_filed_before(db, me.user_id);
         r.physician_id = physician->id;
-        r.physician_setting = std::string(domain::to_string(
-            physician->org_type == domain::to_string(domain::OrgType::hospital)
-                ? domain::PhysicianSetting::hospital
-                : domain::PhysicianSetting::clinic));
+        r.physician_setting = std::string(
+            domain::to_string(physician->org_type == domain::to_string(domain::OrgType::hospital)
+                                  ? domain::PhysicianSetting::hospital
+                                  : domain::PhysicianSetting::clinic));
         r.state = std::string(domain::to_string(domain::RequestState::awaiting_physician));
         r.note = body.note;
         r.created_ms = r.updated_ms = now;
         r.id = storage::insert_request(db, r);
-        for (const auto id : team) storage::add_team_member(db, r.id, id);
-        storage::append_request_log(
-            db, r.id,
-            {now, me.user_id, "file", "", r.state, "", body.note.empty() ? "" : "note=" + body.note});
+        for (const auto id : team)
+          storage::add_team_member(db, r.id, id);
+        storage::append_request_log(db, r.id,
+                                    {now, me.user_id, "file", "", r.state, "",
+                                     body.note.empty() ? "" : "note=" + body.note});
         storage::append_audit(db, now, me.user_id, "request.file", std::nullopt,
                               "request=" + public_id + " patient=" + patient->public_id);
         OperationResult out;
@@ -274,12 +276,12 @@ void Connection::act_on_request(const protocol::Request& request) {
         }
         const auto action = *domain::parse_request_action(body.action);
         // A physician who filed for their own patient answers as the physician.
-        const bool answering = action == domain::RequestAction::accept ||
-                               action == domain::RequestAction::decline;
+        const bool answering =
+            action == domain::RequestAction::accept || action == domain::RequestAction::decline;
         const domain::Party party =
-            answering && me.user_id == r->physician_id   ? domain::Party::physician
-            : me.user_id == r->requester_id              ? domain::Party::requester
-            : me.user_id == r->physician_id              ? domain::Party::physician
+            answering && me.user_id == r->physician_id        ? domain::Party::physician
+            : me.user_id == r->requester_id                   ? domain::Party::requester
+            : me.user_id == r->physician_id                   ? domain::Party::physician
             : r->stand_in_id && me.user_id == *r->stand_in_id ? domain::Party::stand_in
                                                               : domain::Party::other;
         domain::RequestFacts facts;
@@ -291,9 +293,14 @@ void Connection::act_on_request(const protocol::Request& request) {
         std::optional<storage::User> candidate;
         const bool names_someone = action == domain::RequestAction::ask_stand_in ||
                                    action == domain::RequestAction::add_team_member;
+        if (names_someone && party != domain::Party::requester) {
+          // Before any lookup: a login's existence is nobody else's business.
+          return OperationResult::failure(Errc::forbidden, "only the requester may " + body.action);
+        }
         if (names_someone) {
           candidate = storage::find_user_by_login(db, *body.login);
-          if (!candidate) return OperationResult::failure(Errc::not_found, *body.login + " not found");
+          if (!candidate)
+            return OperationResult::failure(Errc::not_found, *body.login + " not found");
           if (auto refusal = domain::check_participant(person_facts(*candidate))) {
             return OperationResult::refused(*refusal);
           }
@@ -327,7 +334,8 @@ void Connection::act_on_request(const protocol::Request& request) {
         if (decision.opens_room) open_room(db, *r, decision, now, out);
         storage::update_request(db, *r);
         std::string detail = names_someone ? "login=" + *body.login : "";
-        if (!body.note.empty()) detail += (detail.empty() ? "" : " ") + std::string("note=") + body.note;
+        if (!body.note.empty())
+          detail += (detail.empty() ? "" : " ") + std::string("note=") + body.note;
         storage::append_request_log(db, r->id,
                                     {now, me.user_id, body.action, from, r->state,
                                      std::string(domain::to_string(decision.report)), detail});

@@ -30,7 +30,10 @@ json room_notice(const storage::Membership& room, std::string_view role) {
 }
 
 json person(const storage::User& user) {
-  return json{{"login", user.login}, {"name", user.name}, {"profession", user.profession}};
+  return json{{"login", user.login},
+              {"name", user.name},
+              {"profession", user.profession},
+              {"org", {{"code", user.org_code}, {"name", user.org_name}}}};
 }
 
 }  // namespace
@@ -64,12 +67,13 @@ void Connection::room_info(const protocol::Request& request) {
         const auto details = storage::room_details(db, membership->room_id);
         const auto patient = storage::find_patient_by_id(db, details->patient_id);
         OperationResult r;
-        r.result = json{{"room", room},
-                        {"title", membership->title},
-                        {"patient", patient_view(*patient, storage::latest_consent(db, patient->id))},
-                        {"physician_participates", details->physician_participates},
-                        {"stand_in", nullptr},
-                        {"closed", nullptr}};
+        r.result =
+            json{{"room", room},
+                 {"title", membership->title},
+                 {"patient", patient_view(*patient, storage::latest_consent(db, patient->id))},
+                 {"physician_participates", details->physician_participates},
+                 {"stand_in", nullptr},
+                 {"closed", nullptr}};
         if (details->stand_in_id) {
           if (const auto s = storage::find_user_by_id(db, *details->stand_in_id)) {
             r.result["stand_in"] = person(*s);
@@ -147,7 +151,8 @@ void Connection::add_member(const protocol::Request& request) {
             db, now, me.user_id, "member.add", room->room_id,
             "user=" + user->login + " role=" + std::string(storage::to_string(role)));
         r.result = json{{"room", room->public_id}, {"seq", r.broadcasts.back()->seq}};
-        r.notify(user->id, protocol::event::room_added, room_notice(*room, storage::to_string(role)));
+        r.notify(user->id, protocol::event::room_added,
+                 room_notice(*room, storage::to_string(role)));
         return r;
       },
       finisher(request.id));

@@ -10,6 +10,8 @@ namespace musubi::server {
 nlohmann::json user_view(const storage::User& user);
 
 // Whether the user may sign in and act: enabled, and their organization still a member.
-inline bool is_active(const storage::User& user) { return !user.disabled && user.org_active; }
+inline bool is_active(const storage::User& user) {
+  return !user.disabled && user.org_active;
+}
 
 }  // namespace musubi::server

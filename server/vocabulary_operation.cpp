@@ -11,7 +11,8 @@ namespace {
 
 json terms(std::span<const domain::Term> list) {
   json out = json::array();
-  for (const auto& t : list) out.push_back(json{{"code", t.code}, {"ja", t.ja}, {"en", t.en}});
+  for (const auto& t : list)
+    out.push_back(json{{"code", t.code}, {"ja", t.ja}, {"en", t.en}});
   return out;
 }
 
@@ -19,6 +20,27 @@ const domain::Term kCloseReasons[] = {
     {"death", "死亡（看取り）", "Death"},
     {"moved", "転居", "Moved away"},
     {"end_of_service", "サービス終了", "End of service"},
+};
+
+const domain::Term kRequestStates[] = {
+    {"awaiting_physician", "主治医の回答待ち", "Waiting for the attending physician"},
+    {"physician_declined", "主治医が参加を辞退", "The physician declined"},
+    {"awaiting_stand_in", "代理参加者の回答待ち", "Waiting for the stand-in"},
+    {"awaiting_visiting_nurse", "訪問看護師の参加待ち", "Waiting for a visiting nurse"},
+    {"open", "開設済み", "Room open"},
+    {"withdrawn", "取り下げ", "Withdrawn"},
+};
+
+const domain::Term kReports[] = {
+    {"keep_informed", "主治医に報告", "The physician is kept informed"},
+    {"after_the_fact", "主治医に事後報告", "Reported to the physician afterwards"},
+    {"participation_declined", "参加辞退を主治医に報告し部屋を開設",
+     "Reported to the physician; the room opens without them"},
+};
+
+const domain::Term kStandInKinds[] = {
+    {"clinic_staff", "診療所内の関係職員", "Clinic staff"},
+    {"hospital_liaison", "病院の地域連携室等の職員", "Hospital liaison office staff"},
 };
 
 const domain::Term kSexes[] = {
@@ -35,6 +57,9 @@ void Connection::vocabulary(const protocol::Request& request) {
                             {"professions", terms(domain::profession_terms())},
                             {"roles", terms(domain::role_terms())},
                             {"close_reasons", terms(kCloseReasons)},
+                            {"request_states", terms(kRequestStates)},
+                            {"reports", terms(kReports)},
+                            {"stand_in_kinds", terms(kStandInKinds)},
                             {"sexes", terms(kSexes)}});
 }
 

@@ -67,7 +67,8 @@ std::optional<Organization> find_organization_by_id(Database& db, std::int64_t i
 std::vector<Organization> list_organizations(Database& db) {
   auto& st = db.prepare(std::string(kColumns) + "ORDER BY code");
   std::vector<Organization> out;
-  while (st.step()) out.push_back(read_organization(st));
+  while (st.step())
+    out.push_back(read_organization(st));
   return out;
 }
 
@@ -81,8 +82,10 @@ bool retire_organization(Database& db, std::string_view code, std::string_view r
       .run();
   auto& users = db.prepare("SELECT id FROM users WHERE org_id = ?").bind(1, org->id);
   std::vector<std::int64_t> ids;
-  while (users.step()) ids.push_back(users.int64(0));
-  for (const auto id : ids) revoke_user_sessions(db, id, now_ms, "disabled");
+  while (users.step())
+    ids.push_back(users.int64(0));
+  for (const auto id : ids)
+    revoke_user_sessions(db, id, now_ms, "disabled");
   return true;
 }
 

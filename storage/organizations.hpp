@@ -19,7 +19,7 @@ struct Organization {
   std::string municipality;
   std::string association;
   std::string association_area;
-  std::string registered_on;             // YYYY-MM-DD
+  std::string registered_on;              // YYYY-MM-DD
   std::optional<std::string> retired_on;  // set: no longer a member of the network
   std::int64_t created_ms = 0;
 };

@@ -68,6 +68,15 @@ std::optional<Patient> find_patient_by_id(Database& db, std::int64_t id) {
   return find_one(db.prepare(std::string(kColumns) + "WHERE p.id = ?").bind(1, id));
 }
 
+bool patient_exists(Database& db, std::string_view name, std::string_view kana,
+                    std::string_view birth_date) {
+  auto& st = db.prepare("SELECT 1 FROM patients WHERE name = ? AND kana = ? AND birth_date = ?");
+  st.bind(1, name).bind(2, kana).bind(3, birth_date);
+  const bool found = st.step();
+  st.reset();
+  return found;
+}
+
 void append_consent(Database& db, std::int64_t patient_id, const Consent& c) {
   db.prepare(
         "INSERT INTO consents (patient_id, consent_date, obtained_by, note, recorded_by, "
@@ -104,7 +113,8 @@ std::vector<Patient> patients_visible_to(Database& db, std::int64_t user_id) {
   auto& st = db.prepare(std::string(kColumns) + "WHERE " + kVisible + " ORDER BY p.id DESC");
   st.bind(1, user_id);
   std::vector<Patient> out;
-  while (st.step()) out.push_back(read_patient(st));
+  while (st.step())
+    out.push_back(read_patient(st));
   return out;
 }
 

@@ -36,6 +36,10 @@ std::int64_t insert_patient(Database& db, const Patient& patient);
 std::optional<Patient> find_patient(Database& db, std::string_view public_id);
 std::optional<Patient> find_patient_by_id(Database& db, std::int64_t id);
 
+// Whether a patient with this name, kana and date of birth is already registered.
+bool patient_exists(Database& db, std::string_view name, std::string_view kana,
+                    std::string_view birth_date);
+
 void append_consent(Database& db, std::int64_t patient_id, const Consent& consent);
 std::optional<Consent> latest_consent(Database& db, std::int64_t patient_id);
 

@@ -78,17 +78,20 @@ void update_request(Database& db, const RoomRequest& r) {
 }
 
 void add_team_member(Database& db, std::int64_t request_id, std::int64_t user_id) {
-  db.prepare("INSERT INTO room_request_team (request_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+  db.prepare(
+        "INSERT INTO room_request_team (request_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
       .bind(1, request_id)
       .bind(2, user_id)
       .run();
 }
 
 std::vector<std::int64_t> team_of(Database& db, std::int64_t request_id) {
-  auto& st = db.prepare("SELECT user_id FROM room_request_team WHERE request_id = ? ORDER BY user_id");
+  auto& st =
+      db.prepare("SELECT user_id FROM room_request_team WHERE request_id = ? ORDER BY user_id");
   st.bind(1, request_id);
   std::vector<std::int64_t> out;
-  while (st.step()) out.push_back(st.int64(0));
+  while (st.step())
+    out.push_back(st.int64(0));
   return out;
 }
 
@@ -111,14 +114,15 @@ bool patient_has_request_or_open_room(Database& db, std::int64_t patient_id) {
 }
 
 std::vector<RoomRequest> requests_of_user(Database& db, std::int64_t user_id) {
-  auto& st = db.prepare(
-      std::string(kColumns) +
-      "WHERE r.requester_id = ?1 OR r.physician_id = ?1 OR r.stand_in_id = ?1 OR EXISTS "
-      "(SELECT 1 FROM room_request_team t WHERE t.request_id = r.id AND t.user_id = ?1) "
-      "ORDER BY r.id DESC");
+  auto& st =
+      db.prepare(std::string(kColumns) +
+                 "WHERE r.requester_id = ?1 OR r.physician_id = ?1 OR r.stand_in_id = ?1 OR EXISTS "
+                 "(SELECT 1 FROM room_request_team t WHERE t.request_id = r.id AND t.user_id = ?1) "
+                 "ORDER BY r.id DESC");
   st.bind(1, user_id);
   std::vector<RoomRequest> out;
-  while (st.step()) out.push_back(read_request(st));
+  while (st.step())
+    out.push_back(read_request(st));
   return out;
 }
 

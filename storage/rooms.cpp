@@ -73,8 +73,8 @@ std::optional<RoomDetails> room_details(Database& db, std::int64_t room_id) {
   return found;
 }
 
-bool close_room(Database& db, std::int64_t room_id, std::string_view reason,
-                std::string_view note, std::int64_t now_ms) {
+bool close_room(Database& db, std::int64_t room_id, std::string_view reason, std::string_view note,
+                std::int64_t now_ms) {
   db.prepare(
         "UPDATE rooms SET closed_ms = ?, close_reason = ?, close_note = ? "
         "WHERE id = ? AND closed_ms IS NULL")
@@ -148,7 +148,7 @@ std::vector<MemberInfo> members_of_room(Database& db, std::int64_t room_id) {
   auto& st = db.prepare(
       "SELECT u.id, u.login, u.name, m.role, u.profession, o.code, o.name FROM members m "
       "JOIN users u ON u.id = m.user_id JOIN organizations o ON o.id = u.org_id "
-      "WHERE m.room_id = ? ORDER BY m.added_ms, u.login");
+      "WHERE m.room_id = ? ORDER BY m.added_ms, m.role = 'member', u.login");
   st.bind(1, room_id);
   std::vector<MemberInfo> members;
   while (st.step()) {

@@ -58,8 +58,8 @@ struct RoomDetails {
 std::optional<RoomDetails> room_details(Database& db, std::int64_t room_id);
 
 // Closes a room at the end of care; false when it was already closed.
-bool close_room(Database& db, std::int64_t room_id, std::string_view reason,
-                std::string_view note, std::int64_t now_ms);
+bool close_room(Database& db, std::int64_t room_id, std::string_view reason, std::string_view note,
+                std::int64_t now_ms);
 
 // Adds a member; false when already a member.
 bool insert_member(Database& db, std::int64_t room_id, std::int64_t user_id, Role role,

@@ -49,8 +49,8 @@ std::optional<User> find_user_by_id(Database& db, std::int64_t id) {
 }
 
 std::vector<User> list_users(Database& db, std::optional<std::int64_t> org_id) {
-  auto& st = db.prepare(std::string(kUserColumns) +
-                        "WHERE ?1 IS NULL OR u.org_id = ?1 ORDER BY u.login");
+  auto& st =
+      db.prepare(std::string(kUserColumns) + "WHERE ?1 IS NULL OR u.org_id = ?1 ORDER BY u.login");
   st.bind(1, org_id);
   std::vector<User> users;
   while (st.step())
@@ -96,8 +96,33 @@ bool set_password_hash(Database& db, std::string_view login, std::string_view pa
 }
 
 bool set_confirmed_on(Database& db, std::string_view login, std::string_view date) {
-  db.prepare("UPDATE users SET confirmed_on = ? WHERE login = ?").bind(1, date).bind(2, login).run();
+  db.prepare("UPDATE users SET confirmed_on = ? WHERE login = ?")
+      .bind(1, date)
+      .bind(2, login)
+      .run();
   return db.changes() > 0;
+}
+
+std::vector<User> search_directory(Database& db, const DirectoryQuery& query) {
+  auto& st = db.prepare(std::string(kUserColumns) +
+                        "WHERE u.disabled = 0 AND o.retired_on IS NULL AND u.role <> 'city_admin' "
+                        "AND (?1 IS NULL OR instr(lower(u.login), lower(?1)) > 0 "
+                        "OR instr(lower(u.name), lower(?1)) > 0) "
+                        "AND (?2 IS NULL OR u.profession = ?2) AND (?3 IS NULL OR o.code = ?3) "
+                        "ORDER BY u.login LIMIT ?4");
+  st.bind(1, query.query).bind(2, query.profession).bind(3, query.org_code).bind(4, query.limit);
+  std::vector<User> users;
+  while (st.step())
+    users.push_back(read_user(st));
+  return users;
+}
+
+std::unordered_map<std::int64_t, UserCounts> count_users_by_org(Database& db) {
+  auto& st = db.prepare("SELECT org_id, COUNT(*), SUM(disabled = 0) FROM users GROUP BY org_id");
+  std::unordered_map<std::int64_t, UserCounts> counts;
+  while (st.step())
+    counts[st.int64(0)] = UserCounts{st.int64(1), st.int64(2)};
+  return counts;
 }
 
 SigninFailures signin_failures(Database& db, std::string_view login) {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace musubi::storage {
@@ -55,6 +56,24 @@ bool set_user_disabled(Database& db, std::string_view login, bool disabled, std:
 
 // Replaces the password hash; returns false when no such login exists.
 bool set_password_hash(Database& db, std::string_view login, std::string_view password_hash);
+
+// The directory of colleagues (directory.search): enabled users of active organizations, never
+// city administrators, whose login or name contains `query` (ASCII case-insensitive), filtered
+// by profession and organization code when given, by login, at most `limit`.
+struct DirectoryQuery {
+  std::optional<std::string> query;
+  std::optional<std::string> profession;
+  std::optional<std::string> org_code;
+  std::int64_t limit = 50;
+};
+std::vector<User> search_directory(Database& db, const DirectoryQuery& query);
+
+// Users per organization id: how many in all and how many enabled.
+struct UserCounts {
+  std::int64_t total = 0;
+  std::int64_t enabled = 0;
+};
+std::unordered_map<std::int64_t, UserCounts> count_users_by_org(Database& db);
 
 // Failed sign-ins per login text (known or not).
 struct SigninFailures {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "clients/cli/connection_settings.hpp"
 #include "clients/cli/state_store.hpp"
@@ -16,16 +17,65 @@ struct Context {
 };
 
 // Each command prints its result on stdout and returns the exit code; failures are thrown as
-// CliError (main prints them). Defined in account_commands.cpp, room_commands.cpp,
-// message_commands.cpp and tail_command.cpp.
+// CliError (main prints them). Defined in account_commands.cpp, patient_commands.cpp,
+// request_commands.cpp, room_commands.cpp, message_commands.cpp and tail_command.cpp.
 
 // Signs in with the password from stdin (or a prompt); remembers server, CA, login and token.
 int login(const Context& ctx, const std::string& login);
 // Signs the stored session out on the server and forgets the token (even if the server is gone).
 int logout(const Context& ctx);
 
+// A patient's record; the server admits residents of its municipality only. Prints the id.
+struct NewPatient {
+  std::string name;
+  std::string kana;
+  std::string birth_date;  // YYYY-MM-DD
+  std::string sex;         // female, male, other, unknown
+  std::string municipality;
+  std::string address;
+};
+int register_patient(const Context& ctx, const NewPatient& patient);
+int show_patient(const Context& ctx, const std::string& patient, bool json);
+int list_patients(const Context& ctx, bool json);
+
+// The patient's consent to information sharing, without which no room opens.
+struct Consent {
+  std::string patient;
+  std::string date;  // YYYY-MM-DD
+  std::string obtained_by;
+  std::string note;
+};
+int record_consent(const Context& ctx, const Consent& consent);
+
+// A request (申出) to open the patient's room, naming the attending physician and the first
+// team (logins). Prints the request's id.
+struct NewRequest {
+  std::string patient;
+  std::string physician;
+  std::vector<std::string> team;
+  std::string note;
+};
+int file_request(const Context& ctx, const NewRequest& request);
+int list_requests(const Context& ctx, bool json);
+int show_request(const Context& ctx, const std::string& request, bool json);
+
+// One step of the room-opening workflow: `action` is the protocol's (accept, decline,
+// ask_stand_in, stand_in_accept, stand_in_decline, proceed_without_physician, add_team_member,
+// withdraw); `login` names the stand-in or the new team member. Prints the room's id when the
+// step opened the room, else the request's new state (and what may come next on stderr).
+struct RequestStep {
+  std::string request;
+  std::string action;
+  std::string login;  // empty: none
+  std::string note;
+};
+int act_on_request(const Context& ctx, const RequestStep& step);
+
 int list_rooms(const Context& ctx, bool json);
-int create_room(const Context& ctx, const std::string& title);
+int room_info(const Context& ctx, const std::string& room, bool json);
+// Closes a room at the end of care (death, moved, end_of_service); it stays readable.
+int close_room(const Context& ctx, const std::string& room, const std::string& reason,
+               const std::string& note);
 int add_member(const Context& ctx, const std::string& room, const std::string& login, bool admin);
 int remove_member(const Context& ctx, const std::string& room, const std::string& login);
 int list_members(const Context& ctx, const std::string& room, bool json);

@@ -1,10 +1,8 @@
 #include "clients/cli/event_format.hpp"
 
-#include <ctime>
-
+#include "clients/cli/output.hpp"
 #include "clients/cli/terminal_text.hpp"
 #include "protocol/room_event.hpp"
-#include "protocol/timestamp.hpp"
 
 namespace musubi::cli {
 
@@ -16,18 +14,6 @@ std::string string_field(const json& object, const char* key) {
   if (!object.is_object()) return {};
   const auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// "2026-05-01 09:12" in the local time zone; the server's text when it cannot be read.
-std::string local_time(const std::string& timestamp) {
-  const auto ms = protocol::parse_timestamp(timestamp);
-  if (!ms) return timestamp;
-  const std::time_t seconds = static_cast<std::time_t>(*ms / 1000);
-  std::tm local{};
-  if (!::localtime_r(&seconds, &local)) return timestamp;
-  char text[32];
-  if (std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &local) == 0) return timestamp;
-  return text;
 }
 
 // A person as "NAME (login)", or the login alone when the name is missing.
@@ -48,6 +34,28 @@ std::string indent_lines(const std::string& text) {
   return out;
 }
 
+// How the room-opening rule left the physician, as the room_created event records it; empty
+// for rooms whose event does not say.
+std::string physician_clause(const json& event) {
+  if (!event.is_object()) return "";
+  const auto it = event.find("physician_participates");
+  if (it == event.end() || !it->is_boolean()) return "";
+  if (it->get<bool>()) return " with the attending physician";
+  const auto kind = string_field(event, "stand_in_kind");
+  if (kind == "clinic_staff") return " with the clinic's staff standing in for the physician";
+  if (kind == "hospital_liaison") {
+    return " with the hospital's liaison staff standing in for the physician";
+  }
+  return " without the attending physician";
+}
+
+std::string close_reason(const std::string& reason) {
+  if (reason == "death") return "death";
+  if (reason == "moved") return "moved away";
+  if (reason == "end_of_service") return "end of service";
+  return terminal_safe(reason);
+}
+
 }  // namespace
 
 std::string format_event_text(const json& event) {
@@ -57,14 +65,19 @@ std::string format_event_text(const json& event) {
   if (author_name.empty()) author_name = string_field(author, "login");
   author_name = terminal_safe(author_name);
   const auto seq = event.value("seq", json()).dump();
-  std::string line = "#" + seq + " " + terminal_safe(local_time(string_field(event, "ts"))) + " ";
+  std::string line = "#" + seq + " " + terminal_safe(local_minute(string_field(event, "ts"))) + " ";
   const auto kind = string_field(event, "type");
   const json& member = event.contains("member") ? event["member"] : json();
   if (kind == type::message) {
     line += author_name + ": " + indent_lines(terminal_safe(string_field(event, "text")));
   } else if (kind == type::room_created) {
-    line +=
-        author_name + " created the room \"" + terminal_safe(string_field(event, "title")) + "\"";
+    line += author_name + " opened the room \"" + terminal_safe(string_field(event, "title")) +
+            "\"" + physician_clause(event);
+  } else if (kind == type::room_closed) {
+    line += author_name + " closed the room (" + close_reason(string_field(event, "reason")) + ")";
+    const auto note = string_field(event, "note");
+    if (!note.empty()) line += ": " + indent_lines(terminal_safe(note));
+    line += "; it is now read-only";
   } else if (kind == type::member_added) {
     const auto role = string_field(event, "role");
     line += author_name + " added " + person(member) +

@@ -3,6 +3,7 @@
 // (2: usage, 1: anything else).
 #include <cstdio>
 #include <iostream>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -55,13 +56,93 @@ int main(int argc, char** argv) {
 
   auto* logout = app.add_subcommand("logout", "sign out and forget the session token");
 
-  auto* rooms = app.add_subcommand("rooms", "list your rooms: id, title, role, last seq, members");
+  auto* rooms = app.add_subcommand(
+      "rooms", "list your rooms: id, title, role, last seq, members, open or closed");
   rooms->add_flag("--json", json, "one JSON object per line");
 
-  auto* room_cmd = app.add_subcommand("room", "create rooms and manage their members");
+  // Patients and the room-opening workflow.
+  NewPatient new_patient;
+  Consent consent;
+  NewRequest new_request;
+  RequestStep step;
+  std::string patient_id, request_id, close_reason, note;
+
+  auto* patient_cmd = app.add_subcommand("patient", "register patients and record their consent");
+  patient_cmd->require_subcommand(1);
+  auto* patient_register = patient_cmd->add_subcommand(
+      "register", "register a patient (residents of the server's city only); prints the id");
+  patient_register->add_option("--name", new_patient.name, "e.g. \"佐藤 一郎\"")->required();
+  patient_register->add_option("--kana", new_patient.kana, "e.g. \"サトウ イチロウ\"")->required();
+  patient_register->add_option("--birth-date", new_patient.birth_date, "YYYY-MM-DD")->required();
+  patient_register->add_option("--sex", new_patient.sex, "female, male, other or unknown")
+      ->check(CLI::IsMember({"female", "male", "other", "unknown"}))
+      ->required();
+  patient_register->add_option("--municipality", new_patient.municipality, "e.g. 柏市")->required();
+  patient_register->add_option("--address", new_patient.address, "the rest of the address")
+      ->required();
+  auto* patient_show = patient_cmd->add_subcommand("show", "show a patient and their consent");
+  patient_show->add_option("PATIENT", patient_id, "patient id")->required();
+  patient_show->add_flag("--json", json, "one JSON object");
+  auto* patient_list = patient_cmd->add_subcommand("list", "list the patients you may see");
+  patient_list->add_flag("--json", json, "one JSON object per line");
+  auto* patient_consent = patient_cmd->add_subcommand(
+      "consent", "record the patient's consent to information sharing (needed before a room)");
+  patient_consent->add_option("PATIENT", consent.patient, "patient id")->required();
+  patient_consent->add_option("--date", consent.date, "when it was given, YYYY-MM-DD")->required();
+  patient_consent->add_option("--obtained-by", consent.obtained_by, "who obtained it")->required();
+  patient_consent->add_option("--note", consent.note, "e.g. how it was given");
+
+  auto* request_cmd = app.add_subcommand(
+      "request", "ask for a patient's room and take the steps of the attending-physician rule");
+  request_cmd->require_subcommand(1);
+  auto* request_file = request_cmd->add_subcommand(
+      "file", "request a room for a patient, naming the attending physician; prints the id");
+  request_file->add_option("PATIENT", new_request.patient, "patient id")->required();
+  request_file->add_option("--physician", new_request.physician, "the physician's login")
+      ->required();
+  request_file->add_option("--team", new_request.team, "logins of the first team, comma-separated")
+      ->delimiter(',');
+  request_file->add_option("--note", new_request.note, "a note for the physician and team");
+  auto* request_list = request_cmd->add_subcommand("list", "list the requests you take part in");
+  request_list->add_flag("--json", json, "one JSON object per line");
+  auto* request_show =
+      request_cmd->add_subcommand("show", "show a request: state, people and history");
+  request_show->add_option("REQUEST", request_id, "request id")->required();
+  request_show->add_flag("--json", json, "one JSON object");
+
+  // The steps. Each prints the room id when it opened the room, else the request's new state.
+  struct Step {
+    CLI::App* command;
+    const char* action;
+  };
+  std::vector<Step> steps;
+  auto add_step = [&](CLI::App* parent, const char* name, const char* action,
+                      const std::string& help, const char* login_help = nullptr) {
+    auto* command = parent->add_subcommand(name, help);
+    command->add_option("REQUEST", step.request, "request id")->required();
+    if (login_help) command->add_option("LOGIN", step.login, login_help)->required();
+    command->add_option("--note", note, "recorded in the request's history");
+    steps.push_back({command, action});
+  };
+  add_step(request_cmd, "accept", "accept", "as the attending physician: join; opens the room");
+  add_step(request_cmd, "decline", "decline", "as the attending physician: do not join");
+  add_step(request_cmd, "ask-stand-in", "ask_stand_in",
+           "as the requester: ask the physician's clinic staff (after they decline) or the "
+           "hospital's liaison-office staff to join in their place",
+           "the stand-in's login");
+  auto* stand_in = request_cmd->add_subcommand("stand-in", "as the person asked to stand in");
+  stand_in->require_subcommand(1);
+  add_step(stand_in, "accept", "stand_in_accept", "join in the physician's place; opens the room");
+  add_step(stand_in, "decline", "stand_in_decline", "do not stand in");
+  add_step(request_cmd, "proceed", "proceed_without_physician",
+           "as the requester, after the physician declined: open the room without them (a "
+           "visiting nurse must be on the team)");
+  add_step(request_cmd, "add-team", "add_team_member", "as the requester: add to the team",
+           "the new member's login");
+  add_step(request_cmd, "withdraw", "withdraw", "as the requester: give the request up");
+
+  auto* room_cmd = app.add_subcommand("room", "a room's details, its members, and closing it");
   room_cmd->require_subcommand(1);
-  auto* room_create = room_cmd->add_subcommand("create", "create a room; prints its id");
-  room_create->add_option("TITLE", text, "e.g. \"佐藤 一郎 様\"")->required();
   auto* room_add = room_cmd->add_subcommand("add", "add a user to a room");
   room_add->add_option("ROOM", room, "room id")->required();
   room_add->add_option("LOGIN", login_arg, "the user's login")->required();
@@ -72,6 +153,17 @@ int main(int argc, char** argv) {
   auto* room_members = room_cmd->add_subcommand("members", "list a room's members");
   room_members->add_option("ROOM", room, "room id")->required();
   room_members->add_flag("--json", json, "one JSON object per line");
+  auto* room_info =
+      room_cmd->add_subcommand("info", "show a room's patient, physician, stand-in and state");
+  room_info->add_option("ROOM", room, "room id")->required();
+  room_info->add_flag("--json", json, "one JSON object");
+  auto* room_close = room_cmd->add_subcommand(
+      "close", "close a room at the end of care; it stays readable (administrators)");
+  room_close->add_option("ROOM", room, "room id")->required();
+  room_close->add_option("--reason", close_reason, "death, moved or end_of_service")
+      ->check(CLI::IsMember({"death", "moved", "end_of_service"}))
+      ->required();
+  room_close->add_option("--note", note, "e.g. the circumstances");
 
   auto* post = app.add_subcommand("post", "post a message; prints its seq");
   post->add_option("ROOM", room, "room id")->required();
@@ -104,7 +196,22 @@ int main(int argc, char** argv) {
     if (login->parsed()) return musubi::cli::login(ctx, login_name);
     if (logout->parsed()) return musubi::cli::logout(ctx);
     if (rooms->parsed()) return list_rooms(ctx, json);
-    if (room_create->parsed()) return create_room(ctx, text);
+    if (patient_register->parsed()) return register_patient(ctx, new_patient);
+    if (patient_show->parsed()) return show_patient(ctx, patient_id, json);
+    if (patient_list->parsed()) return list_patients(ctx, json);
+    if (patient_consent->parsed()) return record_consent(ctx, consent);
+    if (request_file->parsed()) return file_request(ctx, new_request);
+    if (request_list->parsed()) return list_requests(ctx, json);
+    if (request_show->parsed()) return show_request(ctx, request_id, json);
+    for (const auto& s : steps) {
+      if (s.command->parsed()) {
+        step.action = s.action;
+        step.note = note;
+        return act_on_request(ctx, step);
+      }
+    }
+    if (room_info->parsed()) return musubi::cli::room_info(ctx, room, json);
+    if (room_close->parsed()) return close_room(ctx, room, close_reason, note);
     if (room_add->parsed()) return add_member(ctx, room, login_arg, admin);
     if (room_remove->parsed()) return remove_member(ctx, room, login_arg);
     if (room_members->parsed()) return list_members(ctx, room, json);

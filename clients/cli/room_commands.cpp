@@ -1,38 +1,20 @@
-// rooms, room create, room add, room remove, room members.
+// rooms, room info, room close, room add, room remove, room members. (Rooms are opened by the
+// request workflow: request_commands.cpp.)
 #include <iostream>
+#include <optional>
 
 #include "clients/cli/cli_error.hpp"
 #include "clients/cli/commands.hpp"
+#include "clients/cli/output.hpp"
 #include "clients/cli/server_session.hpp"
 #include "clients/cli/terminal_text.hpp"
+#include "clients/cli/vocabulary.hpp"
+#include "protocol/care_operations.hpp"
 #include "protocol/operations.hpp"
 
 namespace musubi::cli {
 
 using nlohmann::json;
-
-namespace {
-
-// A field of a JSON object as plain text for a tab-separated line ("" when absent).
-std::string text_of(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return "";
-  if (it->is_string()) return terminal_safe(it->get<std::string>());
-  return it->dump();
-}
-
-std::string json_line(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-void require_utf8(const std::string& text, const char* what) {
-  if (!is_valid_utf8(text)) {
-    throw CliError(CliError::Kind::usage,
-                   std::string(what) + " is not valid UTF-8 (is the terminal set to UTF-8?)");
-  }
-}
-
-}  // namespace
 
 int list_rooms(const Context& ctx, bool as_json) {
   auto session = open_stored_session(ctx.options, ctx.store.load());
@@ -43,18 +25,67 @@ int list_rooms(const Context& ctx, bool as_json) {
     } else {
       std::cout << text_of(room, "room") << "\t" << text_of(room, "title") << "\t"
                 << text_of(room, "role") << "\t" << text_of(room, "last_seq") << "\t"
-                << text_of(room, "members") << "\n";
+                << text_of(room, "members") << "\t"
+                << (room.value("closed", false) ? "closed" : "open") << "\n";
     }
   }
   std::cout << std::flush;
   return 0;
 }
 
-int create_room(const Context& ctx, const std::string& title) {
-  require_utf8(title, "TITLE");
+int room_info(const Context& ctx, const std::string& room, bool as_json) {
   auto session = open_stored_session(ctx.options, ctx.store.load());
-  const auto result = session->call(protocol::op::create_room, {{"title", title}});
-  std::cout << text_of(result, "room") << std::endl;
+  const auto info = session->call(protocol::op::room_info, {{"room", room}});
+  if (as_json) {
+    std::cout << json_line(info) << std::endl;
+    return 0;
+  }
+  Vocabulary words(*session);
+  const json patient = info.value("patient", json::object());
+  std::cout << "room       " << text_of(info, "room") << "\n"
+            << "title      " << text_of(info, "title") << "\n"
+            << "patient    " << text_of(patient, "name") << " (" << text_of(patient, "kana")
+            << "), born " << text_of(patient, "birth_date") << ", " << text_of(patient, "patient")
+            << "\n"
+            << "physician  "
+            << (info.value("physician_participates", false) ? "takes part" : "does not take part")
+            << "\n";
+  const json stand_in = info.value("stand_in", json());
+  if (stand_in.is_object()) {
+    const auto kind = stand_in.value("kind", std::string());
+    std::cout << "stand-in   " << text_of(stand_in, "name") << " (" << text_of(stand_in, "login")
+              << "), " << words.ja("professions", stand_in.value("profession", ""))
+              << (kind == "hospital_liaison" ? ", for the hospital (liaison office)"
+                  : kind == "clinic_staff"   ? ", for the clinic"
+                                             : "")
+              << "\n";
+  } else {
+    std::cout << "stand-in   -\n";
+  }
+  const json closed = info.value("closed", json());
+  if (closed.is_object()) {
+    std::cout << "closed     " << local_minute(closed.value("at", "")) << ", "
+              << words.ja("close_reasons", closed.value("reason", "")) << " ("
+              << text_of(closed, "reason") << ")";
+    const auto note = text_of(closed, "note");
+    if (!note.empty()) std::cout << ": " << note;
+    std::cout << "; read-only\n";
+  } else {
+    std::cout << "closed     no\n";
+  }
+  std::cout << std::flush;
+  return 0;
+}
+
+int close_room(const Context& ctx, const std::string& room, const std::string& reason,
+               const std::string& note) {
+  require_utf8(note, "--note");
+  auto session = open_stored_session(ctx.options, ctx.store.load());
+  json body = {{"room", room}, {"reason", reason}};
+  if (!note.empty()) body["note"] = note;
+  session->call(protocol::op::close_room, body);
+  std::cout << "closed " << terminal_safe(room) << " (" << terminal_safe(reason)
+            << "); it stays readable" << std::endl;
   return 0;
 }
 
@@ -77,12 +108,16 @@ int remove_member(const Context& ctx, const std::string& room, const std::string
 int list_members(const Context& ctx, const std::string& room, bool as_json) {
   auto session = open_stored_session(ctx.options, ctx.store.load());
   const auto result = session->call(protocol::op::list_members, {{"room", room}});
+  std::optional<Vocabulary> words;
+  if (!as_json) words.emplace(*session);
   for (const auto& member : result.value("members", json::array())) {
     if (as_json) {
       std::cout << json_line(member) << "\n";
     } else {
       std::cout << text_of(member, "login") << "\t" << text_of(member, "name") << "\t"
-                << text_of(member, "role") << "\n";
+                << text_of(member, "role") << "\t"
+                << words->ja("professions", member.value("profession", "")) << "\t"
+                << text_of(member.value("org", json::object()), "name") << "\n";
     }
   }
   std::cout << std::flush;

@@ -14,11 +14,11 @@ std::optional<Refusal> check_registration(const OrganizationFacts& org, std::str
                    "(職能団体)"};
   }
   if (!in_city && org.association_area != org.municipality) {
-    return Refusal{"association_not_local",
-                   "an organization outside " + std::string(city) +
-                       " registers only through the professional association of its own location (" +
-                       org.municipality + "); " + org.association + " covers " +
-                       org.association_area};
+    return Refusal{
+        "association_not_local",
+        "an organization outside " + std::string(city) +
+            " registers only through the professional association of its own location (" +
+            org.municipality + "); " + org.association + " covers " + org.association_area};
   }
   return std::nullopt;
 }

@@ -11,17 +11,20 @@ Outcome refuse(std::string_view code, std::string message) {
   return Outcome{std::nullopt, Refusal{code, std::move(message)}};
 }
 
-Outcome allow(Decision decision) { return Outcome{decision, std::nullopt}; }
+Outcome allow(Decision decision) {
+  return Outcome{decision, std::nullopt};
+}
 
 Outcome wrong_state(RequestAction action, RequestState state) {
-  return refuse("invalid_state", std::string(to_string(action)) + " is not possible while the "
-                                                                   "request is " +
+  return refuse("invalid_state", std::string(to_string(action)) +
+                                     " is not possible while the "
+                                     "request is " +
                                      std::string(to_string(state)));
 }
 
 Outcome only(std::string_view who, RequestAction action) {
-  return refuse("forbidden", "only the " + std::string(who) + " may " +
-                                 std::string(to_string(action)));
+  return refuse("forbidden",
+                "only the " + std::string(who) + " may " + std::string(to_string(action)));
 }
 
 Decision opening(Decision d) {
@@ -42,7 +45,12 @@ Outcome decide(const RequestFacts& f, RequestAction action, Party actor) {
   switch (action) {
     case RequestAction::accept:
       if (actor != Party::physician) return only("attending physician", action);
-      if (f.state != RequestState::awaiting_physician) return wrong_state(action, f.state);
+      // Participation is the principle: a physician who has not declined may still join while
+      // their hospital's liaison office is being asked.
+      if (f.state != RequestState::awaiting_physician &&
+          !(f.state == RequestState::awaiting_stand_in && !f.physician_declined)) {
+        return wrong_state(action, f.state);
+      }
       return allow(opening(Decision{.physician_joins = true}));
 
     case RequestAction::decline:
@@ -79,8 +87,8 @@ Outcome decide(const RequestFacts& f, RequestAction action, Party actor) {
       return allow(opening(Decision{
           .stand_in_joins = true,
           .stand_in_kind = hospital ? StandInKind::hospital_liaison : StandInKind::clinic_staff,
-          .report = hospital && !f.physician_declined ? Report::after_the_fact
-                                                      : Report::keep_informed}));
+          .report =
+              hospital && !f.physician_declined ? Report::after_the_fact : Report::keep_informed}));
 
     case RequestAction::stand_in_decline:
       if (actor != Party::stand_in) return only("person asked to stand in", action);
@@ -113,14 +121,16 @@ Outcome decide(const RequestFacts& f, RequestAction action, Party actor) {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kStates = {
-    "awaiting_physician",      "physician_declined", "awaiting_stand_in",
-    "awaiting_visiting_nurse", "open",               "withdrawn"};
+constexpr std::array<std::string_view, 6> kStates = {"awaiting_physician",
+                                                     "physician_declined",
+                                                     "awaiting_stand_in",
+                                                     "awaiting_visiting_nurse",
+                                                     "open",
+                                                     "withdrawn"};
 constexpr std::array<std::string_view, 8> kActions = {
-    "accept",           "decline",
-    "ask_stand_in",     "stand_in_accept",
-    "stand_in_decline", "proceed_without_physician",
-    "add_team_member",  "withdraw"};
+    "accept",          "decline",          "ask_stand_in",
+    "stand_in_accept", "stand_in_decline", "proceed_without_physician",
+    "add_team_member", "withdraw"};
 constexpr std::array<std::string_view, 2> kSettings = {"clinic", "hospital"};
 
 template <class Enum, std::size_t N>
@@ -133,7 +143,9 @@ std::optional<Enum> parse(const std::array<std::string_view, N>& names, std::str
 
 }  // namespace
 
-std::string_view to_string(RequestState state) { return kStates[static_cast<std::size_t>(state)]; }
+std::string_view to_string(RequestState state) {
+  return kStates[static_cast<std::size_t>(state)];
+}
 std::string_view to_string(RequestAction action) {
   return kActions[static_cast<std::size_t>(action)];
 }

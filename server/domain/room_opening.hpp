@@ -10,6 +10,7 @@ namespace musubi::domain {
 // The attending-physician rule (主治医の参加を原則とする, relaxed rule ①) as a state machine.
 //
 //   awaiting_physician --accept (physician)--------------------------------------> open
+//   awaiting_stand_in --accept (physician, not having declined)--------------------> open
 //   awaiting_physician --decline (physician)--> physician_declined
 //   physician_declined --ask_stand_in (requester; clinic staff)--> awaiting_stand_in
 //   awaiting_physician --ask_stand_in (requester; hospital liaison staff)--> awaiting_stand_in
@@ -52,8 +53,8 @@ enum class StandInKind { none, clinic_staff, hospital_liaison };
 // What the physician is owed when they do not join (recorded in the request's log).
 enum class Report {
   none,
-  keep_informed,      // a stand-in joined after the physician declined (主治医に報告)
-  after_the_fact,     // hospital liaison staff joined in the physician's place (事後報告)
+  keep_informed,           // a stand-in joined after the physician declined (主治医に報告)
+  after_the_fact,          // hospital liaison staff joined in the physician's place (事後報告)
   participation_declined,  // the room opens without a physician (報告し部屋開設)
 };
 

@@ -58,15 +58,25 @@ std::optional<Enum> parse(const std::array<Term, N>& terms, std::string_view cod
 
 }  // namespace
 
-std::span<const Term> org_type_terms() { return kOrgTypes; }
-std::span<const Term> profession_terms() { return kProfessions; }
-std::span<const Term> role_terms() { return kRoles; }
+std::span<const Term> org_type_terms() {
+  return kOrgTypes;
+}
+std::span<const Term> profession_terms() {
+  return kProfessions;
+}
+std::span<const Term> role_terms() {
+  return kRoles;
+}
 
-std::string_view to_string(OrgType value) { return kOrgTypes[static_cast<std::size_t>(value)].code; }
+std::string_view to_string(OrgType value) {
+  return kOrgTypes[static_cast<std::size_t>(value)].code;
+}
 std::string_view to_string(Profession value) {
   return kProfessions[static_cast<std::size_t>(value)].code;
 }
-std::string_view to_string(Role value) { return kRoles[static_cast<std::size_t>(value)].code; }
+std::string_view to_string(Role value) {
+  return kRoles[static_cast<std::size_t>(value)].code;
+}
 
 std::optional<OrgType> parse_org_type(std::string_view code) {
   return parse<OrgType>(kOrgTypes, code);
@@ -74,6 +84,8 @@ std::optional<OrgType> parse_org_type(std::string_view code) {
 std::optional<Profession> parse_profession(std::string_view code) {
   return parse<Profession>(kProfessions, code);
 }
-std::optional<Role> parse_role(std::string_view code) { return parse<Role>(kRoles, code); }
+std::optional<Role> parse_role(std::string_view code) {
+  return parse<Role>(kRoles, code);
+}
 
 }  // namespace musubi::domain

@@ -28,7 +28,7 @@ void write_state(const CliUser& u, const nlohmann::json& state) {
 }
 
 TEST_F(Account, LoginRemembersServerCaLoginAndTokenInPrivateFiles) {
-  server().add_user("sato", "佐藤 花子", kUserPassword);
+  server().add_user("sato", "佐藤 花子", kUserPassword, kStation, "nurse");
   const CliUser sato = user("sato");
   // A relative --ca is stored absolute, so that the CLI works from any directory afterwards.
   const auto relative_ca =
@@ -57,7 +57,7 @@ TEST_F(Account, LoginRemembersServerCaLoginAndTokenInPrivateFiles) {
 TEST_F(Account, IdentitiesInDifferentHomesCoexist) {
   const auto sato = signed_in_user("sato", "佐藤 花子");
   const auto tanaka = signed_in_user("tanaka", "田中 健");
-  const auto room = trim(sato.ok({"room", "create", "佐藤 一郎 様"}));
+  const auto room = open_room(sato, "佐藤 一郎");
   EXPECT_NE(sato.ok({"rooms"}).find(room), std::string::npos);
   EXPECT_EQ(tanaka.ok({"rooms"}), "");
   EXPECT_EQ(state_of(sato)["login"], "sato");
@@ -65,7 +65,7 @@ TEST_F(Account, IdentitiesInDifferentHomesCoexist) {
 }
 
 TEST_F(Account, WrongPasswordFailsWithTheServersMessageAndStoresNothing) {
-  server().add_user("sato", "佐藤 花子", kUserPassword);
+  server().add_user("sato", "佐藤 花子", kUserPassword, kStation, "nurse");
   const CliUser sato = user("sato");
   const auto r =
       sato.run({"--server", server().url(), "--ca", server().cert_file().string(), "login", "sato"},
@@ -141,7 +141,7 @@ TEST_F(Account, UnreachableServerGetsAHelpfulError) {
 }
 
 TEST_F(Account, SelfSignedCertificateWithoutCaIsRefusedWithAHintAboutCa) {
-  server().add_user("sato", "佐藤 花子", kUserPassword);
+  server().add_user("sato", "佐藤 花子", kUserPassword, kStation, "nurse");
   const CliUser sato = user("sato");
   const auto r =
       sato.run({"--server", server().url(), "login", "sato"}, std::string(kUserPassword) + "\n");
@@ -155,7 +155,7 @@ TEST_F(Account, CertificateOfAnotherServerIsRefused) {
   TempDir other_dir;
   Musubid other(other_dir.path() / "server");
   other.start();
-  server().add_user("sato", "佐藤 花子", kUserPassword);
+  server().add_user("sato", "佐藤 花子", kUserPassword, kStation, "nurse");
   const auto r = user("sato").run(
       {"--server", server().url(), "--ca", other.cert_file().string(), "login", "sato"},
       std::string(kUserPassword) + "\n");
@@ -164,7 +164,7 @@ TEST_F(Account, CertificateOfAnotherServerIsRefused) {
 }
 
 TEST_F(Account, InsecureSkipsVerificationAndIsRemembered) {
-  server().add_user("sato", "佐藤 花子", kUserPassword);
+  server().add_user("sato", "佐藤 花子", kUserPassword, kStation, "nurse");
   const CliUser sato = user("sato");
   const auto r = sato.run({"--server", server().url(), "--insecure", "login", "sato"},
                           std::string(kUserPassword) + "\n");
@@ -179,6 +179,20 @@ TEST_F(Account, UsageErrorsExitWithTwo) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {},
            {"room"},
+           {"room", "create", "佐藤 一郎 様"},  // rooms are opened by the request workflow
+           {"room", "close", "ROOM", "--reason", "bored"},
+           {"patient"},
+           {"patient", "register", "--name", "佐藤 一郎", "--kana", "サトウ イチロウ",
+            "--birth-date", "1940-13-01", "--sex", "male", "--municipality", "柏市", "--address",
+            "柏1-1"},
+           {"patient", "register", "--name", "佐藤 一郎", "--kana", "サトウ イチロウ",
+            "--birth-date", "1940-04-01", "--sex", "man", "--municipality", "柏市", "--address",
+            "柏1-1"},
+           {"patient", "consent", "PATIENT", "--date", "yesterday", "--obtained-by", "佐藤"},
+           {"request"},
+           {"request", "file", "PATIENT"},
+           {"request", "ask-stand-in", "REQUEST"},
+           {"request", "stand-in", "accept"},
            {"history"},
            {"frobnicate"},
            {"history", "ROOM", "--limit", "0"},

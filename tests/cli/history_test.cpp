@@ -13,7 +13,7 @@ class History : public CliTest {
   void SetUp() override {
     CliTest::SetUp();
     sato_ = std::make_unique<CliUser>(signed_in_user("sato", "佐藤 花子"));
-    room_ = trim(sato_->ok({"room", "create", "佐藤 一郎 様"}));
+    room_ = open_room(*sato_, "佐藤 一郎");
   }
 
   std::vector<std::int64_t> seqs(const std::vector<std::string>& extra) {
@@ -101,7 +101,7 @@ TEST_F(History, PostRefusesTextThatIsNotUtf8) {
 
 TEST_F(History, RoomsListsTitleRoleLastSeqAndMembers) {
   sato_->ok({"post", room_, "一"});
-  EXPECT_EQ(sato_->ok({"rooms"}), room_ + "\t佐藤 一郎 様\tadmin\t2\t1\n");
+  EXPECT_EQ(sato_->ok({"rooms"}), room_ + "\t佐藤 一郎 様\tadmin\t2\t1\topen\n");
   const auto rooms = json_lines(sato_->ok({"rooms", "--json"}));
   ASSERT_EQ(rooms.size(), 1u);
   EXPECT_EQ(rooms[0]["room"], room_);
@@ -109,6 +109,7 @@ TEST_F(History, RoomsListsTitleRoleLastSeqAndMembers) {
   EXPECT_EQ(rooms[0]["role"], "admin");
   EXPECT_EQ(rooms[0]["last_seq"], 2);
   EXPECT_EQ(rooms[0]["members"], 1);
+  EXPECT_EQ(rooms[0]["closed"], false);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// musubid as an operator meets it: the first start's one-time password, and `musubid user ...`.
+// musubid as an operator meets it: the first start's one-time password, `musubid org ...` and
+// `musubid user ...`.
 #include <gtest/gtest.h>
 
 #include "tests/cli/cli_fixture.hpp"
@@ -28,17 +29,22 @@ TEST(MusubidFirstStart, PrintsAOneTimePasswordThatSignsInAndNoneOnTheNextStart) 
 using MusubidUserCommands = CliTest;
 
 TEST_F(MusubidUserCommands, AddListRefuseDuplicatesAndShortPasswords) {
-  server().add_user("sato", "佐藤 花子", kUserPassword);
+  server().add_user("sato", "佐藤 花子", kUserPassword, kStation, "nurse");
   const auto list = server().admin({"user", "list"});
   ASSERT_EQ(list.exit_code(), 0) << list.describe();
-  EXPECT_NE(list.out.find("sato\t佐藤 花子\t-\tactive\n"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("sato\t佐藤 花子\tkashiwa-vn\tnurse\tmember\tactive\n"),
+            std::string::npos)
+      << list.out;
 
-  const auto duplicate = server().admin({"user", "add", "sato", "--name", "別の 佐藤"},
-                                        std::string(kUserPassword) + "\n");
+  const auto duplicate = server().admin(
+      {"user", "add", "sato", "--name", "別の 佐藤", "--org", kStation, "--profession", "nurse"},
+      std::string(kUserPassword) + "\n");
   EXPECT_NE(duplicate.exit_code(), 0) << duplicate.describe();
   EXPECT_NE(duplicate.err.find("already taken"), std::string::npos) << duplicate.err;
 
-  const auto short_password = server().admin({"user", "add", "kato", "--name", "加藤"}, "short\n");
+  const auto short_password = server().admin(
+      {"user", "add", "kato", "--name", "加藤", "--org", kStation, "--profession", "nurse"},
+      "short\n");
   EXPECT_NE(short_password.exit_code(), 0) << short_password.describe();
   EXPECT_NE(short_password.err.find("at least 8"), std::string::npos) << short_password.err;
 
@@ -51,13 +57,51 @@ TEST_F(MusubidUserCommands, AddListRefuseDuplicatesAndShortPasswords) {
 }
 
 TEST_F(MusubidUserCommands, DisabledUserCannotLogIn) {
-  server().add_user("tanaka", "田中 健", kUserPassword);
+  server().add_user("tanaka", "田中 健", kUserPassword, kStation, "nurse");
   ASSERT_EQ(server().admin({"user", "disable", "tanaka"}).exit_code(), 0);
   const auto r = user("tanaka").run(
       {"--server", server().url(), "--ca", server().cert_file().string(), "login", "tanaka"},
       std::string(kUserPassword) + "\n");
   EXPECT_EQ(r.exit_code(), 1) << r.describe();
   EXPECT_EQ(r.err, "musubi: wrong login or password\n");
+}
+
+TEST_F(MusubidUserCommands, OrgAddAppliesTheMembershipRuleAndUsersNeedAnOrganization) {
+  // No professional association: refused, naming the rule.
+  const auto without = server().admin({"org", "add", "lonely", "--name", "孤立クリニック", "--type",
+                                       "clinic", "--municipality", "柏市"});
+  EXPECT_EQ(without.exit_code(), 1) << without.describe();
+  EXPECT_NE(without.err.find("(association_required)"), std::string::npos) << without.err;
+  // Outside the city: only through the association of its own location (relaxed rule ②).
+  const auto foreign = server().admin(
+      {"org", "add", "matsudo-clinic", "--name", "松戸クリニック", "--type", "clinic",
+       "--municipality", "松戸市", "--association", "柏市医師会", "--association-area", "柏市"});
+  EXPECT_EQ(foreign.exit_code(), 1) << foreign.describe();
+  EXPECT_NE(foreign.err.find("(association_not_local)"), std::string::npos) << foreign.err;
+  const auto local =
+      server().admin({"org", "add", "matsudo-clinic", "--name", "松戸クリニック", "--type",
+                      "clinic", "--municipality", "松戸市", "--association", "松戸市医師会",
+                      "--association-area", "松戸市"});
+  EXPECT_EQ(local.exit_code(), 0) << local.describe();
+  const auto orgs = server().admin({"org", "list"});
+  EXPECT_NE(orgs.out.find("matsudo-clinic\t松戸クリニック\tclinic\t松戸市\tactive\n"),
+            std::string::npos)
+      << orgs.out;
+  EXPECT_EQ(orgs.out.find("lonely"), std::string::npos) << orgs.out;
+
+  // A user belongs to a registered organization; the city's administrators to its own office.
+  const auto nowhere = server().admin(
+      {"user", "add", "kato", "--name", "加藤", "--org", "nowhere", "--profession", "nurse"},
+      std::string(kUserPassword) + "\n");
+  EXPECT_EQ(nowhere.exit_code(), 1) << nowhere.describe();
+  EXPECT_NE(nowhere.err.find("no organization \"nowhere\""), std::string::npos) << nowhere.err;
+  const auto misplaced = server().admin({"user", "add", "kato", "--name", "加藤", "--org", kClinic,
+                                         "--profession", "city_staff", "--role", "city_admin"},
+                                        std::string(kUserPassword) + "\n");
+  EXPECT_EQ(misplaced.exit_code(), 1) << misplaced.describe();
+  EXPECT_NE(misplaced.err.find("(forbidden)"), std::string::npos) << misplaced.err;
+  // A member of the out-of-city organization takes part like anyone else.
+  signed_in_user("dr.matsudo", "松戸 医師", "matsudo-clinic", "physician");
 }
 
 }  // namespace

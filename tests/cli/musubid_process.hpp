@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -111,7 +112,7 @@ class Musubid {
   const std::string& banner() const { return banner_; }
   ChildProcess& process() { return *process_; }
 
-  // `musubid --config ... --data ... ARGS...` (the user administration commands).
+  // `musubid --config ... --data ... ARGS...` (the org and user administration commands).
   ProcessResult admin(std::vector<std::string> args, const std::string& input = {}) const {
     std::vector<std::string> argv = {musubid_binary(), "--config", config_file().string(), "--data",
                                      data_dir().string()};
@@ -119,10 +120,38 @@ class Musubid {
     return run_process(argv, {}, input);
   }
 
-  // `musubid user add`; the test fails when it does not work.
-  void add_user(const std::string& login, const std::string& name,
-                const std::string& password) const {
-    const auto r = admin({"user", "add", login, "--name", name}, password + "\n");
+  // `musubid org add CODE --name NAME --type TYPE --municipality CITY --association A
+  // --association-area AREA --address ADDRESS`; the test fails when it does not work.
+  struct Org {
+    std::string code;
+    std::string name;
+    std::string type;  // visiting_nursing, clinic, hospital, care_management, ...
+    std::string municipality = "柏市";
+    std::string association;
+    std::string association_area = "柏市";
+    std::string address;
+  };
+  void add_org(const Org& org) const {
+    std::vector<std::string> args = {"org",           "add",    org.code, "--name",
+                                     org.name,        "--type", org.type, "--municipality",
+                                     org.municipality};
+    if (!org.association.empty()) {
+      args.insert(args.end(),
+                  {"--association", org.association, "--association-area", org.association_area});
+    }
+    if (!org.address.empty()) args.insert(args.end(), {"--address", org.address});
+    const auto r = admin(args);
+    EXPECT_EQ(r.exit_code(), 0) << r.describe();
+  }
+
+  // `musubid user add LOGIN --name NAME --org ORG --profession P --role ROLE` with the password
+  // on stdin; the test fails when it does not work.
+  void add_user(const std::string& login, const std::string& name, const std::string& password,
+                const std::string& org, const std::string& profession,
+                const std::string& role = "member") const {
+    const auto r = admin({"user", "add", login, "--name", name, "--org", org, "--profession",
+                          profession, "--role", role},
+                         password + "\n");
     EXPECT_EQ(r.exit_code(), 0) << r.describe();
   }
 

@@ -12,7 +12,7 @@ class Tail : public CliTest {
   void SetUp() override {
     CliTest::SetUp();
     sato_ = std::make_unique<CliUser>(signed_in_user("sato", "佐藤 花子"));
-    room_ = trim(sato_->ok({"room", "create", "佐藤 一郎 様"}));
+    room_ = open_room(*sato_, "佐藤 一郎");
   }
 
   // Starts `musubi tail ROOM ARGS...` as `who` and waits until it is following.

@@ -116,8 +116,8 @@ TEST_F(BadInput, UnknownOperationIsNamed) {
 
 TEST_F(BadInput, OperationBeforeSignInIsUnauthenticated) {
   auto c = server.connect();
-  for (const char* op : {"room.list", "request.file", "patient.register", "room.post", "room.history", "room.subscribe",
-                         "room.add_member", "session.sign_out"}) {
+  for (const char* op : {"room.list", "request.file", "patient.register", "room.post",
+                         "room.history", "room.subscribe", "room.add_member", "session.sign_out"}) {
     expect_error(c->request(op, json::object()), "unauthenticated");
   }
 }

@@ -43,8 +43,8 @@ class RoomOpening : public ::testing::Test {
 
   std::string file(client::ClientConnection& c, const std::string& p, const std::string& physician,
                    json team = json::array()) {
-    return ok(c.request("request.file", {{"patient", p}, {"physician", physician}, {"team", team}}))
-        ["request"];
+    return ok(c.request("request.file",
+                        {{"patient", p}, {"physician", physician}, {"team", team}}))["request"];
   }
 
   static json act(client::ClientConnection& c, const std::string& request,
@@ -112,9 +112,10 @@ TEST_F(RoomOpening, PhysicianAcceptsAndTheRoomOpensWithThem) {
 TEST_F(RoomOpening, ClinicDeclineThenClinicStaffJoinsAndThePhysicianIsKeptInformed) {
   const auto request = file(*cm, patient(*cm), "test.dr", {"vn"});
   // Clinic staff are asked only after the physician declines.
-  expect_error(cm->request("request.act",
-                           {{"request", request}, {"action", "ask_stand_in"}, {"login", "clinic.ns"}}),
-               "invalid_state");
+  expect_error(
+      cm->request("request.act",
+                  {{"request", request}, {"action", "ask_stand_in"}, {"login", "clinic.ns"}}),
+      "invalid_state");
   EXPECT_EQ(act(*dr, request, "decline")["state"], "physician_declined");
   // A stand-in must work at the physician's clinic.
   expect_error(cm->request("request.act",
@@ -227,6 +228,25 @@ TEST_F(RoomOpening, OneOpenRoomOrRequestPerPatient) {
   ok(cm->request("request.file", {{"patient", p}, {"physician", "test.dr"}}));
 }
 
+TEST_F(RoomOpening, ThePatientIsRegisteredOnce) {
+  patient(*cm);
+  auto vn = server.sign_in("vn");
+  expect_error(vn->request("patient.register", {{"name", "佐藤 一郎"},
+                                                {"kana", "サトウ イチロウ"},
+                                                {"birth_date", "1938-02-11"},
+                                                {"sex", "male"},
+                                                {"municipality", "柏市"},
+                                                {"address", "柏市柏6-6"}}),
+               "conflict");
+  // Another person of the same name is someone else.
+  ok(vn->request("patient.register", {{"name", "佐藤 一郎"},
+                                      {"kana", "サトウ イチロウ"},
+                                      {"birth_date", "1952-09-01"},
+                                      {"sex", "male"},
+                                      {"municipality", "柏市"},
+                                      {"address", "柏市柏7-7"}}));
+}
+
 TEST_F(RoomOpening, TheAttendingPhysicianMustBeAPhysician) {
   expect_error(cm->request("request.file", {{"patient", patient(*cm)}, {"physician", "vn"}}),
                "not_a_physician");
@@ -269,16 +289,16 @@ TEST_F(RoomOpening, ACityAdministratorIsDeniedEveryRoom) {
   const auto room = create_room(server, *vn, "看取り 予定");
   post(*vn, room, "状態安定");
   auto admin = server.sign_in("admin", server.admin_password());
-  for (const auto& [op, body] : std::vector<std::pair<std::string, json>>{
-           {"room.history", {{"room", room}}},
-           {"room.info", {{"room", room}}},
-           {"room.members", {{"room", room}}},
-           {"room.post", {{"room", room}, {"text", "x"}}}}) {
+  for (const auto& [op, body] :
+       std::vector<std::pair<std::string, json>>{{"room.history", {{"room", room}}},
+                                                 {"room.info", {{"room", room}}},
+                                                 {"room.members", {{"room", room}}},
+                                                 {"room.post", {{"room", room}, {"text", "x"}}}}) {
     expect_error(admin->request(op, body), "not_found");
   }
-  EXPECT_EQ(ok(admin->request("room.subscribe", {{"rooms", {{{"room", room}}}}}))["rooms"][0]
-               ["error"],
-            "not_found");
+  EXPECT_EQ(
+      ok(admin->request("room.subscribe", {{"rooms", {{{"room", room}}}}}))["rooms"][0]["error"],
+      "not_found");
   expect_error(vn->request("room.add_member", {{"room", room}, {"login", "admin"}}),
                "city_staff_excluded");
   expect_error(admin->request("patient.register", {{"name", "x"},

@@ -13,9 +13,8 @@ std::optional<FieldError> parse_into(const json& body, T& out) {
 }
 
 json patient_body() {
-  return {{"name", "佐藤 一郎"},      {"kana", "サトウ イチロウ"},
-          {"birth_date", "1938-02-11"}, {"sex", "male"},
-          {"municipality", "柏市"},     {"address", "柏市柏1-2-3"}};
+  return {{"name", "佐藤 一郎"}, {"kana", "サトウ イチロウ"}, {"birth_date", "1938-02-11"},
+          {"sex", "male"},       {"municipality", "柏市"},    {"address", "柏市柏1-2-3"}};
 }
 
 TEST(ParseRegisterPatient, ReadsEveryField) {
@@ -92,9 +91,8 @@ TEST(ParseCloseRoom, ReasonIsOneOfTheEndsOfCare) {
 
 TEST(ParseRecordConsent, NeedsDateAndWhoObtainedIt) {
   RecordConsent c;
-  ASSERT_EQ(
-      parse_into(json{{"patient", "p1"}, {"date", "2026-11-20"}, {"obtained_by", "山田"}}, c),
-      std::nullopt);
+  ASSERT_EQ(parse_into(json{{"patient", "p1"}, {"date", "2026-11-20"}, {"obtained_by", "山田"}}, c),
+            std::nullopt);
   EXPECT_EQ(c.note, "");
   EXPECT_EQ(parse_into(json{{"patient", "p1"}, {"date", "2026-11-20"}}, c)->message,
             "body.obtained_by: required");

@@ -269,6 +269,7 @@ TEST(ExampleConfig, LoadsAndMatchesTheDefaults) {
   load_config_file(std::filesystem::path(MUSUBI_SOURCE_DIR) / "docs" / "musubid.example.toml",
                    loaded);
   const ServerConfig defaults;
+  EXPECT_EQ(loaded.municipality, defaults.municipality);
   EXPECT_EQ(loaded.listen, defaults.listen);
   EXPECT_EQ(loaded.data_dir, std::filesystem::path("./var"));
   EXPECT_EQ(loaded.threads, defaults.threads);

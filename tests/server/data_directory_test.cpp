@@ -14,8 +14,8 @@
 #include "server/password_hasher.hpp"
 #include "server/self_signed_certificate.hpp"
 #include "storage/database.hpp"
-#include "storage/organizations.hpp"
 #include "storage/migrations.hpp"
+#include "storage/organizations.hpp"
 #include "storage/users.hpp"
 #include "tests/support/temp_dir.hpp"
 

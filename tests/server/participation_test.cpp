@@ -20,8 +20,8 @@ TEST(Participant, DisabledUsersAndRetiredOrganizationsNever) {
 }
 
 TEST(VisitingNurse, IsANurseOfAVisitingNursingStation) {
-  EXPECT_TRUE(is_visiting_nurse(
-      {.profession = Profession::nurse, .org_type = OrgType::visiting_nursing}));
+  EXPECT_TRUE(
+      is_visiting_nurse({.profession = Profession::nurse, .org_type = OrgType::visiting_nursing}));
   EXPECT_FALSE(is_visiting_nurse({.profession = Profession::nurse, .org_type = OrgType::hospital}));
   EXPECT_FALSE(is_visiting_nurse(
       {.profession = Profession::care_manager, .org_type = OrgType::visiting_nursing}));

@@ -24,8 +24,8 @@ std::string_view refused(const Outcome& o) {
 }
 
 TEST(RoomOpening, PhysicianAcceptsAndTheRoomOpensWithThem) {
-  const auto d = allowed(decide(facts(RequestState::awaiting_physician), RequestAction::accept,
-                                Party::physician));
+  const auto d = allowed(
+      decide(facts(RequestState::awaiting_physician), RequestAction::accept, Party::physician));
   EXPECT_EQ(d.next, RequestState::open);
   EXPECT_TRUE(d.opens_room);
   EXPECT_TRUE(d.physician_joins);
@@ -33,10 +33,18 @@ TEST(RoomOpening, PhysicianAcceptsAndTheRoomOpensWithThem) {
   EXPECT_EQ(d.report, Report::none);
 }
 
+TEST(RoomOpening, APhysicianWhoHasNotDeclinedMayStillJoinWhileAStandInIsAsked) {
+  auto f = facts(RequestState::awaiting_stand_in, PhysicianSetting::hospital);
+  EXPECT_TRUE(allowed(decide(f, RequestAction::accept, Party::physician)).physician_joins);
+  f.physician_declined = true;
+  EXPECT_EQ(refused(decide(f, RequestAction::accept, Party::physician)), "invalid_state");
+}
+
 TEST(RoomOpening, OnlyThePhysicianAnswers) {
   for (const auto party : {Party::requester, Party::stand_in, Party::other}) {
-    EXPECT_EQ(refused(decide(facts(RequestState::awaiting_physician), RequestAction::accept, party)),
-              "forbidden");
+    EXPECT_EQ(
+        refused(decide(facts(RequestState::awaiting_physician), RequestAction::accept, party)),
+        "forbidden");
     EXPECT_EQ(
         refused(decide(facts(RequestState::awaiting_physician), RequestAction::decline, party)),
         "forbidden");
@@ -44,8 +52,8 @@ TEST(RoomOpening, OnlyThePhysicianAnswers) {
 }
 
 TEST(RoomOpening, ClinicDeclineThenClinicStaffStandsIn) {
-  const auto declined = allowed(decide(facts(RequestState::awaiting_physician),
-                                       RequestAction::decline, Party::physician));
+  const auto declined = allowed(
+      decide(facts(RequestState::awaiting_physician), RequestAction::decline, Party::physician));
   EXPECT_EQ(declined.next, RequestState::physician_declined);
   EXPECT_FALSE(declined.opens_room);
 
@@ -139,8 +147,9 @@ TEST(RoomOpening, ProceedingRequiresTheDecline) {
 }
 
 TEST(RoomOpening, TheRequesterMayWithdrawUntilTheRoomOpens) {
-  for (const auto state : {RequestState::awaiting_physician, RequestState::physician_declined,
-                           RequestState::awaiting_stand_in, RequestState::awaiting_visiting_nurse}) {
+  for (const auto state :
+       {RequestState::awaiting_physician, RequestState::physician_declined,
+        RequestState::awaiting_stand_in, RequestState::awaiting_visiting_nurse}) {
     EXPECT_EQ(allowed(decide(facts(state), RequestAction::withdraw, Party::requester)).next,
               RequestState::withdrawn);
   }

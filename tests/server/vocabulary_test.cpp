@@ -1,8 +1,8 @@
 #include "server/domain/vocabulary.hpp"
 
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 namespace musubi::domain {
 namespace {
@@ -26,8 +26,10 @@ TEST(Vocabulary, CodesRoundTripAndAreUnique) {
     EXPECT_FALSE(t.ja.empty());
     EXPECT_FALSE(t.en.empty());
   }
-  for (const auto& t : org_type_terms()) EXPECT_EQ(to_string(*parse_org_type(t.code)), t.code);
-  for (const auto& t : role_terms()) EXPECT_EQ(to_string(*parse_role(t.code)), t.code);
+  for (const auto& t : org_type_terms())
+    EXPECT_EQ(to_string(*parse_org_type(t.code)), t.code);
+  for (const auto& t : role_terms())
+    EXPECT_EQ(to_string(*parse_role(t.code)), t.code);
 }
 
 TEST(Vocabulary, JapaneseLabelsComeFirst) {

@@ -146,9 +146,8 @@ TEST_F(StoreTest, ReadsSeeCommittedWrites) {
 
 TEST_F(StoreTest, ReadersCannotWrite) {
   Store store(options());
-  const auto result = read_and_wait(store, [](Database& db) {
-    return insert_user(db, test_user(db, "x", "x"), 1).has_value();
-  });
+  const auto result = read_and_wait(
+      store, [](Database& db) { return insert_user(db, test_user(db, "x", "x"), 1).has_value(); });
   EXPECT_EQ(result, std::nullopt);
 }
 
@@ -255,8 +254,7 @@ TEST_F(StoreTest, StopDrainsQueuedWrites) {
     for (int i = 0; i < kWrites; ++i) {
       store.write(
           [i](Database& db) {
-            return insert_user(db, test_user(db, "u" + std::to_string(i), "n"), 1)
-                .has_value();
+            return insert_user(db, test_user(db, "u" + std::to_string(i), "n"), 1).has_value();
           },
           [&](std::optional<bool> ok) {
             if (ok.value_or(false)) ++succeeded;
@@ -278,9 +276,8 @@ TEST_F(StoreTest, DataSurvivesReopening) {
     });
   }
   Store store(options());
-  const auto admin = read_and_wait(store, [](Database& db) {
-    return find_user_by_login(db, "tanaka").value_or(User{}).role;
-  });
+  const auto admin = read_and_wait(
+      store, [](Database& db) { return find_user_by_login(db, "tanaka").value_or(User{}).role; });
   EXPECT_EQ(admin, "city_admin");
 }
 

@@ -97,8 +97,9 @@ std::string TestServer::open_room(client::ClientConnection& c, const std::string
                                                    {"address", "柏市柏5-5"}}))["patient"];
   ok(c.request("patient.record_consent",
                {{"patient", p}, {"date", "2026-11-01"}, {"obtained_by", "テスト 看護師"}}));
-  const auto request = ok(c.request("request.file", {{"patient", p}, {"physician", "test.dr"}}))
-                           ["request"].get<std::string>();
+  const auto request =
+      ok(c.request("request.file", {{"patient", p}, {"physician", "test.dr"}}))["request"]
+          .get<std::string>();
   auto dr = sign_in("test.dr");
   ok(dr->request("request.act", {{"request", request}, {"action", "decline"}}));
   const auto opened =

@@ -164,10 +164,13 @@ void Connection::post_close(unsigned short code, std::string reason) {
   });
 }
 
+void Connection::enlist(const Identity& identity) {
+  services_.registry.add(identity.user_id, identity.session_id, shared());
+}
+
 void Connection::become(Identity identity) {
   stop_following_all();
   identity_ = std::move(identity);
-  services_.registry.add(identity_->user_id, identity_->session_id, shared());
 }
 
 }  // namespace musubi::server

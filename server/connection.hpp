@@ -119,6 +119,11 @@ class Connection {
   // Sign-in steps after the password check.
   void finish_sign_in(const nlohmann::json& id, std::string login, std::string device,
                       std::optional<std::int64_t> user_id, bool password_ok);
+  // Writer thread, right after the commit that signed this connection in: from here on, every
+  // later commit's notices for the user reach this connection too (they are delivered after this,
+  // on the same thread), so nothing falls between sign-in and become().
+  void enlist(const Identity& identity);
+  // Strand: takes the identity (enlist() came first).
   void become(Identity identity);
 
   // Room following.

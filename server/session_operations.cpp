@@ -132,6 +132,7 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
         return out;
       },
       [this, keep = transport_.keep_alive(), id](std::optional<Outcome> outcome) mutable {
+        if (outcome && outcome->identity) enlist(*outcome->identity);
         on_strand([this, id, outcome = std::move(outcome)]() mutable {
           if (!outcome) return reply_error(id, Errc::unavailable, "storage unavailable");
           if (!outcome->identity) {
@@ -142,7 +143,7 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
             }
             return reply_error(id, Errc::invalid_credentials, "wrong login or password");
           }
-          if (closed_) return;
+          if (closed_) return services_.registry.remove(this);
           become(std::move(*outcome->identity));
           reply_ok(id, json{{"token", outcome->token},
                             {"expires", protocol::format_timestamp(outcome->expires_ms)},
@@ -179,13 +180,14 @@ void Connection::resume(const protocol::Request& request) {
       },
       [this, keep = transport_.keep_alive(),
        id = request.id](std::optional<std::optional<Outcome>> outcome) mutable {
+        if (outcome && *outcome) enlist((*outcome)->identity);
         on_strand([this, id, outcome = std::move(outcome)]() mutable {
           if (!outcome) return reply_error(id, Errc::unavailable, "storage unavailable");
           if (!*outcome) {
             return reply_error(id, Errc::invalid_token,
                                "session unknown, expired or revoked; sign in again");
           }
-          if (closed_) return;
+          if (closed_) return services_.registry.remove(this);
           auto& o = **outcome;
           become(std::move(o.identity));
           reply_ok(id, json{{"expires", protocol::format_timestamp(o.expires_ms)},

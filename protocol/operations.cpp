@@ -49,7 +49,9 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, MemberChang
 std::optional<FieldError> parse(const json& body, const BodyLimits& limits, PostMessage& out) {
   FieldReader r(body);
   out.room = r.string("room", 1, kMaxIdChars);
-  out.text = r.string("text", 1, limits.max_text_chars);
+  out.attachments = r.string_list("attachments", kMaxAttachments, kMaxIdChars);
+  // A photo or a PDF may go without words.
+  out.text = r.string("text", out.attachments.empty() ? 1 : 0, limits.max_text_chars);
   out.nonce = r.optional_string("nonce", 1, kMaxIdChars);
   return r.error();
 }

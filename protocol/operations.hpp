@@ -58,10 +58,14 @@ struct MemberChange {
   std::string role = "member";
 };
 
+// Files a message may carry (uploaded first: POST /attachments).
+inline constexpr std::size_t kMaxAttachments = 10;
+
 struct PostMessage {
   std::string room;
-  std::string text;
+  std::string text;                  // may be empty when there are attachments
   std::optional<std::string> nonce;  // client's id for the post; a retry with it is not repeated
+  std::vector<std::string> attachments;  // ids of the poster's uploads to this room
 };
 
 enum class Order { newest_first, oldest_first };

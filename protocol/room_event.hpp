@@ -26,6 +26,9 @@ inline constexpr std::string_view message = "message";
 inline constexpr std::string_view member_added = "member_added";
 inline constexpr std::string_view member_removed = "member_removed";
 inline constexpr std::string_view room_closed = "room_closed";
+inline constexpr std::string_view record = "record";          // a structured record (template)
+inline constexpr std::string_view revision = "revision";      // a correction of an earlier entry
+inline constexpr std::string_view withdrawal = "withdrawal";  // an earlier entry withdrawn
 }  // namespace room_event_type
 
 struct Person {

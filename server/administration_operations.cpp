@@ -298,7 +298,7 @@ void Connection::add_user(const protocol::Request& request) {
   }
   // Argon2id on the auth pool, then the insert on the writer. The password is hashed before the
   // rest is checked: only administrators get this far, and it saves a second trip to storage.
-  boost::asio::post(services_.auth_pool, [this, keep = transport_.keep_alive(), id = request.id,
+  boost::asio::post(services_.work_pool, [this, keep = transport_.keep_alive(), id = request.id,
                                           me = *identity_, role = *role,
                                           body = std::move(body)]() mutable {
     const std::string password = new_bootstrap_password();
@@ -433,7 +433,7 @@ void Connection::reset_signin(const protocol::Request& request) {
   if (!manages_users(identity_->role)) {
     return finish(request.id, OperationResult::failure(Errc::forbidden, kAdministratorsOnly));
   }
-  boost::asio::post(services_.auth_pool, [this, keep = transport_.keep_alive(), id = request.id,
+  boost::asio::post(services_.work_pool, [this, keep = transport_.keep_alive(), id = request.id,
                                           me = *identity_, body = std::move(body)]() mutable {
     const std::string password = new_bootstrap_password();
     std::string hash;

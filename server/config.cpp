@@ -102,6 +102,7 @@ void load_config_file(const std::filesystem::path& file, ServerConfig& config) {
       r.read("requests_per_second", l.requests_per_second);
       r.read("request_burst", l.request_burst);
       r.read("send_queue_bytes", l.send_queue_bytes);
+      r.read("max_attachment_bytes", l.max_attachment_bytes);
       r.read("max_failed_signins", l.max_failed_signins);
       r.read("lockout_seconds", l.lockout_seconds);
       r.read("max_lockout_seconds", l.max_lockout_seconds);
@@ -127,6 +128,7 @@ void load_config_file(const std::filesystem::path& file, ServerConfig& config) {
       auto& o = config.timeouts;
       r.read("tls_handshake_seconds", o.tls_handshake_seconds);
       r.read("http_request_seconds", o.http_request_seconds);
+      r.read("upload_seconds", o.upload_seconds);
       r.read("websocket_idle_seconds", o.websocket_idle_seconds);
       r.read("close_seconds", o.close_seconds);
       r.read("shutdown_seconds", o.shutdown_seconds);

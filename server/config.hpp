@@ -10,13 +10,14 @@ namespace musubi::server {
 
 // Limits a client can run into; each is documented in README.md and the example config.
 struct Limits {
-  std::size_t max_frame_bytes = 64 * 1024;         // one WebSocket message
-  std::size_t max_json_depth = 16;                 // nesting of arrays and objects
-  std::size_t max_text_chars = 10000;              // a posted message, in Unicode characters
-  double requests_per_second = 20;                 // per connection, sustained
-  double request_burst = 40;                       // per connection, short bursts
-  std::size_t send_queue_bytes = 4 * 1024 * 1024;  // per connection, before it is dropped
-  int max_failed_signins = 5;                      // per login, before lockout
+  std::size_t max_frame_bytes = 64 * 1024;              // one WebSocket message
+  std::size_t max_json_depth = 16;                      // nesting of arrays and objects
+  std::size_t max_text_chars = 10000;                   // a posted message, in Unicode characters
+  double requests_per_second = 20;                      // per connection, sustained
+  double request_burst = 40;                            // per connection, short bursts
+  std::size_t send_queue_bytes = 4 * 1024 * 1024;       // per connection, before it is dropped
+  std::size_t max_attachment_bytes = 20 * 1024 * 1024;  // one uploaded file
+  int max_failed_signins = 5;                           // per login, before lockout
   int lockout_seconds = 30;  // first lockout; doubles with each further failure
   int max_lockout_seconds = 3600;
 };
@@ -38,6 +39,7 @@ struct SecurityConfig {
 struct TimeoutConfig {
   int tls_handshake_seconds = 10;
   int http_request_seconds = 30;
+  int upload_seconds = 300;         // to send one attachment (20 MiB at about 0.5 Mbit/s)
   int websocket_idle_seconds = 60;  // pings at half of it; a silent peer is dropped
   int close_seconds = 5;            // to deliver queued frames and the close frame
   int shutdown_seconds = 10;        // for the whole drain on SIGTERM
@@ -60,6 +62,7 @@ struct ServerConfig {
   TimeoutConfig timeouts;
 
   std::filesystem::path database_path() const { return data_dir / "musubi.db"; }
+  std::filesystem::path attachments_path() const { return data_dir / "attachments"; }
 };
 
 // Reads a TOML file over `config`. Unknown keys and wrong types are errors (a typo in a limit

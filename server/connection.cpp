@@ -5,6 +5,7 @@
 #include "musubi_version.hpp"
 #include "protocol/admin_operations.hpp"
 #include "protocol/care_operations.hpp"
+#include "protocol/record_operations.hpp"
 #include "protocol/room_event.hpp"
 #include "server/connection_registry.hpp"
 #include "server/log.hpp"
@@ -34,6 +35,11 @@ const std::unordered_map<std::string_view, Connection::Operation>& Connection::o
       {op::resume, {&Connection::resume, false}},
       {op::sign_out, {&Connection::sign_out, true}},
       {op::vocabulary, {&Connection::vocabulary, false}},
+      {op::list_templates, {&Connection::list_templates, false}},
+      {op::post_record, {&Connection::post_record, true}},
+      {op::correct, {&Connection::correct, true}},
+      {op::withdraw, {&Connection::withdraw, true}},
+      {op::current_plan, {&Connection::current_plan, true}},
       {op::register_patient, {&Connection::register_patient, true}},
       {op::get_patient, {&Connection::get_patient, true}},
       {op::list_patients, {&Connection::list_patients, true}},

@@ -103,6 +103,12 @@ class Connection {
   void list_announcements(const protocol::Request& request);
   void mark_announcements_read(const protocol::Request& request);
   void statistics(const protocol::Request& request);
+  // Structured records, corrections, withdrawals, the current plan (record_operations.cpp).
+  void list_templates(const protocol::Request& request);
+  void post_record(const protocol::Request& request);
+  void correct(const protocol::Request& request);
+  void withdraw(const protocol::Request& request);
+  void current_plan(const protocol::Request& request);
   // The vocabulary (vocabulary_operation.cpp).
   void vocabulary(const protocol::Request& request);
   // Rooms (room_operations.cpp).

@@ -1,6 +1,7 @@
 #include "server/http_routes.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -46,24 +47,101 @@ Route route(const HttpRequest& request) {
   if (path == "/readyz") return Route::ready;
   if (path == "/metrics") return Route::metrics;
   if (path == "/ws") return Route::websocket;
+  if (path == "/attachments") return Route::upload;
+  if (attachment_in_path(request.target())) return Route::download;
   return Route::not_found;
+}
+
+std::optional<std::string> attachment_in_path(std::string_view target) {
+  constexpr std::string_view kPrefix = "/attachments/";
+  const auto path = path_of(target);
+  if (!path.starts_with(kPrefix)) return std::nullopt;
+  const auto id = path.substr(kPrefix.size());
+  if (id.empty() || id.size() > 64) return std::nullopt;
+  for (const char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return std::nullopt;
+  }
+  return std::string(id);
+}
+
+namespace {
+
+// The raw (still percent-encoded) value of the first parameter called `name`.
+std::optional<std::string_view> raw_query_parameter(std::string_view target,
+                                                    std::string_view name) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  auto query = target.substr(q + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) {
+      return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool has_query_parameter(std::string_view target, std::string_view name) {
+  return raw_query_parameter(target, name).has_value();
+}
+
+std::optional<std::string> query_parameter(std::string_view target, std::string_view name) {
+  const auto raw = raw_query_parameter(target, name);
+  return raw ? percent_decode(*raw) : std::nullopt;
+}
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c != '%') {
+      out += c;
+    } else {
+      if (i + 2 >= text.size()) return std::nullopt;
+      const auto hex = [](char h) -> int {
+        if (h >= '0' && h <= '9') return h - '0';
+        if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+        if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+        return -1;
+      };
+      const int hi = hex(text[i + 1]);
+      const int lo = hex(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    }
+  }
+  return out;
 }
 
 HttpResponse json_response(const HttpRequest& request, http::status status, std::string body) {
   return text_response(request, status, "application/json; charset=utf-8", std::move(body));
 }
 
-HttpResponse text_response(const HttpRequest& request, http::status status,
-                           std::string content_type, std::string body) {
-  HttpResponse res{status, request.version()};
+void set_security_headers(http::response_header<>& res) {
   res.set(http::field::server, std::string("musubid/") + kVersion);
-  res.set(http::field::content_type, content_type);
   res.set(http::field::cache_control, "no-store");
   res.set(http::field::strict_transport_security, "max-age=63072000");
   res.set("X-Content-Type-Options", "nosniff");
   res.set("X-Frame-Options", "DENY");
   res.set("Referrer-Policy", "no-referrer");
   res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+}
+
+HttpResponse text_response(const HttpRequest& request, http::status status,
+                           std::string content_type, std::string body) {
+  HttpResponse res{status, request.version()};
+  set_security_headers(res);
+  res.set(http::field::content_type, content_type);
   res.keep_alive(request.keep_alive());
   res.body() = std::move(body);
   res.prepare_payload();
@@ -72,9 +150,12 @@ HttpResponse text_response(const HttpRequest& request, http::status status,
 
 HttpResponse error_response(const HttpRequest& request, http::status status, std::string_view code,
                             std::string_view message) {
-  return json_response(
+  auto response = json_response(
       request, status,
       protocol::dump(nlohmann::json{{"error", {{"code", code}, {"message", message}}}}));
+  // RFC 6750: a 401 names the scheme that would work.
+  if (status == http::status::unauthorized) response.set(http::field::www_authenticate, "Bearer");
+  return response;
 }
 
 std::optional<HttpResponse> refuse_upgrade(const HttpRequest& request,

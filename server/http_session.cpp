@@ -62,15 +62,32 @@ void HttpSession::on_handshake(beast::error_code ec) {
 void HttpSession::do_read() {
   parser_.emplace();
   parser_->header_limit(kHeaderLimit);
-  parser_->body_limit(kBodyLimit);
+  // Set per route once the header is in (Beast checks a Content-Length against the limit when
+  // the header completes, before we know the route).
+  parser_->body_limit(boost::none);
   beast::get_lowest_layer(stream_).expires_after(
       std::chrono::seconds(services_.config.timeouts.http_request_seconds));
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+void HttpSession::on_header(beast::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream) return do_shutdown();
+  if (ec) return;
+  if (route(parser_->get()) == Route::upload) return start_upload();
+  if (parser_->content_length().value_or(0) > kBodyLimit) {
+    return refuse(http::status::payload_too_large, "too_large", "this path takes no body");
+  }
+  parser_->body_limit(kBodyLimit);  // for chunked bodies
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
 
 void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::end_of_stream) return do_shutdown();
+  if (ec == http::error::body_limit) {
+    return refuse(http::status::payload_too_large, "too_large", "this path takes no body");
+  }
   if (ec) return;
   handle(parser_->release());
 }
@@ -86,12 +103,14 @@ void HttpSession::handle(HttpRequest request) {
   if (target == Route::not_found) {
     return write(error_response(request, http::status::not_found, "not_found", "no such path"));
   }
+
   if (request.method() != http::verb::get) {
     auto refusal =
         error_response(request, http::status::method_not_allowed, "method_not_allowed", "use GET");
     refusal.set(http::field::allow, "GET");
     return write(std::move(refusal));
   }
+  if (target == Route::download) return download(request);
   if (target == Route::metrics) {
     const auto writer = services_.store.writer_stats();
     MetricsSnapshot snapshot;
@@ -135,12 +154,26 @@ void HttpSession::upgrade(HttpRequest request) {
 }
 
 void HttpSession::write(HttpResponse response) {
-  auto owned = std::make_shared<HttpResponse>(std::move(response));
-  response_ = owned;
-  const bool keep_alive = owned->keep_alive();
+  write_owned(std::make_shared<HttpResponse>(std::move(response)));
+}
+
+void HttpSession::write(FileResponse response) {
+  write_owned(std::make_shared<FileResponse>(std::move(response)));
+}
+
+template <class Response>
+void HttpSession::write_owned(std::shared_ptr<Response> response) {
+  response_ = response;
+  const bool keep_alive = response->keep_alive();
   http::async_write(
-      stream_, *owned,
+      stream_, *response,
       beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
+}
+
+void HttpSession::refuse(http::status status, std::string_view code, std::string_view message) {
+  auto response = error_response(parser_->get(), status, code, message);
+  response.keep_alive(false);
+  write(std::move(response));
 }
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {

@@ -8,6 +8,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -18,8 +19,12 @@
 
 namespace musubi::server {
 
-// A new TLS connection: the handshake, then HTTP requests (/healthz, 404s) until one of them
-// upgrades to WebSocket on /ws, which hands the stream over to a WebSocketSession.
+using FileResponse = boost::beast::http::response<boost::beast::http::file_body>;
+
+// A new TLS connection: the handshake, then HTTP requests (/healthz, attachments, 404s) until
+// one of them upgrades to WebSocket on /ws, which hands the stream over to a WebSocketSession.
+// The header of each request is read first, so that an upload is authorized and its size
+// checked before a byte of its body is read.
 class HttpSession : public std::enable_shared_from_this<HttpSession>, public Closable {
  public:
   HttpSession(boost::asio::ip::tcp::socket&& socket, boost::asio::ssl::context& tls,
@@ -32,10 +37,23 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
  private:
   void on_handshake(boost::beast::error_code ec);
   void do_read();
+  void on_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle(HttpRequest request);
   void upgrade(HttpRequest request);
   void write(HttpResponse response);
+  void write(FileResponse response);
+  // Answers without reading the rest of the request, then closes the connection.
+  void refuse(boost::beast::http::status status, std::string_view code, std::string_view message);
+  template <class Response>
+  void write_owned(std::shared_ptr<Response> response);
+
+  // attachment_routes.cpp
+  void start_upload();
+  void read_upload_body(std::int64_t user_id);
+  void on_upload_body(std::int64_t user_id, boost::beast::error_code ec, std::size_t bytes);
+  void store_upload(std::int64_t user_id, HttpRequest request);
+  void download(const HttpRequest& request);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void do_shutdown();
 

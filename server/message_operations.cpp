@@ -1,10 +1,13 @@
 // room.post and room.history.
+#include <variant>
+
 #include "protocol/room_event.hpp"
 #include "protocol/timestamp.hpp"
 #include "server/clock.hpp"
 #include "server/connection.hpp"
 #include "server/room_log.hpp"
 #include "server/stored_event_mapping.hpp"
+#include "storage/attachments.hpp"
 #include "storage/audit.hpp"
 #include "storage/events.hpp"
 #include "storage/rooms.hpp"
@@ -14,6 +17,36 @@ namespace musubi::server {
 
 using nlohmann::json;
 using protocol::Errc;
+
+namespace {
+
+// The uploads a message may carry: the poster's own, to this room, not yet part of a message.
+std::variant<std::vector<storage::Attachment>, OperationResult> own_uploads(
+    storage::Database& db, const std::vector<std::string>& ids, std::int64_t room_id,
+    std::int64_t user_id) {
+  std::vector<storage::Attachment> files;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto a = storage::find_attachment(db, ids[i]);
+    const auto where = "body.attachments[" + std::to_string(i) + "]";
+    if (!a || a->room_id != room_id || a->uploader_id != user_id) {
+      return OperationResult::failure(Errc::invalid_request,
+                                      where + ": no upload of yours to this room has this id");
+    }
+    if (a->event_seq) {
+      return OperationResult::failure(
+          Errc::conflict, where + ": already part of message #" + std::to_string(*a->event_seq));
+    }
+    for (const auto& earlier : files) {
+      if (earlier.id == a->id) {
+        return OperationResult::failure(Errc::invalid_request, where + ": listed twice");
+      }
+    }
+    files.push_back(std::move(*a));
+  }
+  return files;
+}
+
+}  // namespace
 
 void Connection::post(const protocol::Request& request) {
   protocol::PostMessage body;
@@ -38,11 +71,25 @@ void Connection::post(const protocol::Request& request) {
             return r;
           }
         }
+        auto uploads = own_uploads(db, body.attachments, room->room_id, me.user_id);
+        if (auto* refusal = std::get_if<OperationResult>(&uploads)) return std::move(*refusal);
+        const auto& files = std::get<std::vector<storage::Attachment>>(uploads);
+        json content = {{"text", std::move(body.text)}};
+        if (!files.empty()) {
+          content["attachments"] = json::array();
+          for (const auto& a : files)
+            content["attachments"].push_back(json{{"id", a.public_id},
+                                                  {"name", a.name},
+                                                  {"media_type", a.media_type},
+                                                  {"size", a.size},
+                                                  {"sha256", a.sha256}});
+        }
         const auto now = now_ms();
-        r.broadcasts.push_back(
-            append_room_event(db, room->room_id, room->public_id,
-                              protocol::room_event_type::message, {me.login, me.name}, me.user_id,
-                              json{{"text", std::move(body.text)}}, 0, now, std::move(body.nonce)));
+        r.broadcasts.push_back(append_room_event(
+            db, room->room_id, room->public_id, protocol::room_event_type::message,
+            {me.login, me.name}, me.user_id, std::move(content), 0, now, std::move(body.nonce)));
+        for (const auto& a : files)
+          storage::attach_to_event(db, a.id, r.broadcasts.back()->seq);
         r.result = json{{"room", room->public_id},
                         {"seq", r.broadcasts.back()->seq},
                         {"ts", protocol::format_timestamp(now)}};

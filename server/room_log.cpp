@@ -9,10 +9,11 @@ std::shared_ptr<const RoomBroadcast> append_room_event(
     storage::Database& db, std::int64_t room_id, const std::string& public_id,
     std::string_view type, const protocol::Person& author, std::int64_t author_id,
     nlohmann::json content, std::int64_t subject_user_id, std::int64_t now_ms,
-    std::optional<std::string> nonce) {
+    std::optional<std::string> nonce, std::optional<std::string> template_id,
+    std::optional<std::int64_t> refers_to) {
   const auto seq = storage::append_event(
       db, storage::NewEvent{room_id, std::string(type), author_id, protocol::dump(content),
-                            std::move(nonce), now_ms});
+                            std::move(nonce), now_ms, std::move(template_id), refers_to});
   auto broadcast = std::make_shared<RoomBroadcast>();
   broadcast->room_id = room_id;
   broadcast->seq = seq;

@@ -65,7 +65,7 @@ Server::Server(ServerConfig config)
     : config_(std::move(config)),
       hasher_(config_.security.argon2_ops, config_.security.argon2_memory_kib),
       tls_(net::ssl::context::tls_server),
-      auth_pool_(2) {
+      work_pool_(2) {
   const auto address = parse_listen_address(config_.listen);
   prepare_data_directory(config_);
   const auto tls_files = ensure_tls_files(config_);
@@ -76,12 +76,14 @@ Server::Server(ServerConfig config)
   tls_ = make_server_tls_context(tls_files.cert, tls_files.key);
   bootstrap_password_ = bootstrap_administrator(config_, hasher_);
   store_ = std::make_unique<storage::Store>(store_options(config_));
+  blobs_.emplace(config_.attachments_path());
   services_ = std::make_unique<Services>(Services{config_,
                                                   *store_,
                                                   hub_,
                                                   registry_,
                                                   hasher_,
-                                                  auth_pool_,
+                                                  work_pool_,
+                                                  *blobs_,
                                                   lockout_policy(config_.limits),
                                                   body_limits(config_.limits),
                                                   {}});
@@ -136,7 +138,7 @@ void Server::drain() {
   listener_->stop();
   watcher_->stop();
   // Every queued write commits and its ack and events are queued to their connections.
-  auth_pool_.join();
+  work_pool_.join();
   store_->stop();
   // Each connection sends what it has queued, then a close frame (1001).
   live_.shut_down_all();

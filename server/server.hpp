@@ -12,6 +12,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "server/blob_store.hpp"
 #include "server/config.hpp"
 #include "server/connection_registry.hpp"
 #include "server/live_sockets.hpp"
@@ -53,12 +54,13 @@ class Server {
   std::optional<std::string> bootstrap_password_;
   PasswordHasher hasher_;
   std::unique_ptr<storage::Store> store_;
+  std::optional<BlobStore> blobs_;
   RoomHub hub_;
   ConnectionRegistry registry_;
   LiveSockets live_;
   boost::asio::ssl::context tls_;
   std::unique_ptr<Services> services_;
-  boost::asio::thread_pool auth_pool_;
+  boost::asio::thread_pool work_pool_;
   boost::asio::io_context ioc_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::shared_ptr<Listener> listener_;

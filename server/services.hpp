@@ -18,6 +18,7 @@ namespace musubi::server {
 class RoomHub;
 class ConnectionRegistry;
 class PasswordHasher;
+class BlobStore;
 
 // What request handlers share, owned by the Server and outliving every connection.
 struct Services {
@@ -26,7 +27,9 @@ struct Services {
   RoomHub& hub;
   ConnectionRegistry& registry;
   const PasswordHasher& hasher;
-  boost::asio::thread_pool& auth_pool;  // Argon2id runs here, never on a network thread
+  // Blocking work runs here, never on a network thread: Argon2id, hashing and writing files.
+  boost::asio::thread_pool& work_pool;
+  const BlobStore& blobs;  // attached files
   LockoutPolicy lockout;
   protocol::BodyLimits body_limits;
   std::vector<std::string> allowed_origins;  // for browser upgrades

@@ -9,6 +9,7 @@
 #include "server/password_hasher.hpp"
 #include "server/random_secrets.hpp"
 #include "server/revocation_watcher.hpp"
+#include "server/session_token.hpp"
 #include "server/user_view.hpp"
 #include "storage/audit.hpp"
 #include "storage/sessions.hpp"
@@ -21,8 +22,6 @@ using nlohmann::json;
 using protocol::Errc;
 
 namespace {
-
-constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 
 std::string seconds_text(std::int64_t ms) {
   return std::to_string((ms + 999) / 1000);
@@ -63,7 +62,7 @@ void Connection::sign_in(const protocol::Request& request) {
           return;
         }
         // 2. Auth pool: Argon2id (or the same effort for an unknown login).
-        boost::asio::post(services_.auth_pool, [this, keep, id, body = std::move(body),
+        boost::asio::post(services_.work_pool, [this, keep, id, body = std::move(body),
                                                 lookup = std::move(*lookup)]() mutable {
           const auto now = now_ms();
           if (lookup.failures.locked_until_ms > now) {
@@ -170,13 +169,10 @@ void Connection::resume(const protocol::Request& request) {
   services_.store.write(
       [hash = hash_token(body.token), ttl](storage::Database& db) -> std::optional<Outcome> {
         const auto now = now_ms();
-        const auto session = storage::find_session_by_token_hash(db, hash);
-        if (!session || session->revoked || session->expires_ms <= now) return std::nullopt;
-        const auto user = storage::find_user_by_id(db, session->user_id);
-        if (!user || !is_active(*user)) return std::nullopt;
-        storage::touch_session(db, session->id, now, now + ttl);
-        return Outcome{identity_of(*user, session->id), now + ttl, user_view(*user),
-                       unread_announcements(db, user->id)};
+        const auto holder = use_session_token(db, hash, now, ttl);
+        if (!holder) return std::nullopt;
+        return Outcome{identity_of(holder->user, holder->session_id), now + ttl,
+                       user_view(holder->user), unread_announcements(db, holder->user.id)};
       },
       [this, keep = transport_.keep_alive(),
        id = request.id](std::optional<std::optional<Outcome>> outcome) mutable {

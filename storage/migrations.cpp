@@ -189,6 +189,30 @@ CREATE TABLE audit (
   detail   TEXT NOT NULL DEFAULT ''
 );
 )sql",
+    // 2: structured records (templates), their revisions and withdrawals; attachments.
+    R"sql(
+-- For a record: the template it follows; for a revision or a withdrawal: the seq it refers to.
+ALTER TABLE events ADD COLUMN template TEXT;
+ALTER TABLE events ADD COLUMN refers_to INTEGER;
+CREATE INDEX events_by_template ON events(room_id, template, seq) WHERE template IS NOT NULL;
+CREATE INDEX events_by_reference ON events(room_id, refers_to, seq) WHERE refers_to IS NOT NULL;
+-- Files posted to a room. The bytes are on disk, named by their SHA-256 (content-addressed, so a
+-- file posted twice is stored once); a row per upload says who may see it. An upload belongs to
+-- its room from the start and to a message once posted with one (event_seq).
+CREATE TABLE attachments (
+  id          INTEGER PRIMARY KEY,
+  public_id   TEXT NOT NULL UNIQUE,
+  room_id     INTEGER NOT NULL REFERENCES rooms(id),
+  uploader_id INTEGER NOT NULL REFERENCES users(id),
+  sha256      TEXT NOT NULL,
+  media_type  TEXT NOT NULL,
+  size        INTEGER NOT NULL,
+  name        TEXT NOT NULL,
+  uploaded_ms INTEGER NOT NULL,
+  event_seq   INTEGER
+);
+CREATE INDEX attachments_by_room ON attachments(room_id, event_seq);
+)sql",
 };
 
 int user_version(Database& db) {

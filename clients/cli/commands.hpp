@@ -93,6 +93,30 @@ struct HistoryOptions {
 // Prints the last `limit` events (before `before`), oldest first.
 int history(const Context& ctx, const HistoryOptions& options);
 
+// Structured records (record_commands.cpp). FILE "-" reads stdin.
+int list_templates(const Context& ctx, bool json);
+// Posts the JSON object in FILE as a record of TEMPLATE; prints the seq.
+int post_record(const Context& ctx, const std::string& room, const std::string& template_id,
+                const std::string& file);
+// The room's current emergency plan and ACP decision (their latest revisions).
+int current_plan(const Context& ctx, const std::string& room, bool json);
+// A new revision of the message (`text`) or record (`file`, the whole record) at `seq`.
+struct Correction {
+  std::string room;
+  std::int64_t seq = 0;
+  std::string text;
+  std::string file;
+  std::string reason;
+};
+int correct(const Context& ctx, const Correction& correction);
+int withdraw(const Context& ctx, const std::string& room, std::int64_t seq,
+             const std::string& reason);
+// Uploads FILE over HTTPS and posts it with TEXT; prints the seq and the attachment id.
+int attach(const Context& ctx, const std::string& room, const std::string& file,
+           const std::string& text);
+// Saves an attachment to OUTPUT ("-": stdout).
+int download(const Context& ctx, const std::string& id, const std::string& output);
+
 struct TailOptions {
   std::string room;
   bool json = false;

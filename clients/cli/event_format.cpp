@@ -56,6 +56,18 @@ std::string close_reason(const std::string& reason) {
   return terminal_safe(reason);
 }
 
+// " [attached: 退院.pdf (application/pdf, 48213 bytes) att_...]" for each attachment.
+std::string attachments_clause(const json& event) {
+  std::string out;
+  if (!event.contains("attachments") || !event["attachments"].is_array()) return out;
+  for (const auto& a : event["attachments"]) {
+    out += " [attached: " + terminal_safe(string_field(a, "name")) + " (" +
+           terminal_safe(string_field(a, "media_type")) + ", " + a.value("size", json()).dump() +
+           " bytes) " + terminal_safe(string_field(a, "id")) + "]";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_event_text(const json& event) {
@@ -70,6 +82,20 @@ std::string format_event_text(const json& event) {
   const json& member = event.contains("member") ? event["member"] : json();
   if (kind == type::message) {
     line += author_name + ": " + indent_lines(terminal_safe(string_field(event, "text")));
+    line += attachments_clause(event);
+  } else if (kind == type::record) {
+    line += author_name + " recorded a " + terminal_safe(string_field(event, "template")) +
+            " (`musubi history --json` shows its fields)";
+  } else if (kind == type::revision) {
+    line += author_name + " corrected #" + event.value("revises", json()).dump();
+    const auto reason = string_field(event, "reason");
+    if (!reason.empty()) line += " (" + terminal_safe(reason) + ")";
+    if (event.contains("text")) {
+      line += ": " + indent_lines(terminal_safe(string_field(event, "text")));
+    }
+  } else if (kind == type::withdrawal) {
+    line += author_name + " withdrew #" + event.value("withdraws", json()).dump() + ": " +
+            terminal_safe(string_field(event, "reason"));
   } else if (kind == type::room_created) {
     line += author_name + " opened the room \"" + terminal_safe(string_field(event, "title")) +
             "\"" + physician_clause(event);

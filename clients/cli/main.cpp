@@ -169,6 +169,48 @@ int main(int argc, char** argv) {
   post->add_option("ROOM", room, "room id")->required();
   post->add_option("TEXT", text, "the message; - reads it from stdin")->required();
 
+  auto* templates = app.add_subcommand("templates", "list the record templates");
+  templates->add_flag("--json", json, "one JSON object per line, with its schema");
+
+  std::string template_id, file, reason, output;
+  std::int64_t seq = 0;
+  auto* record = app.add_subcommand(
+      "record", "post a structured record (a JSON object following a template); prints its seq");
+  record->add_option("ROOM", room, "room id")->required();
+  record->add_option("TEMPLATE", template_id, "e.g. acp_decision (see `musubi templates`)")
+      ->required();
+  record->add_option("FILE", file, "the record as JSON; - reads stdin")->required();
+
+  auto* plan = app.add_subcommand(
+      "plan", "show the room's current emergency plan and ACP decision (what to do now)");
+  plan->add_option("ROOM", room, "room id")->required();
+  plan->add_flag("--json", json, "as JSON");
+
+  musubi::cli::Correction correction;
+  auto* correct = app.add_subcommand(
+      "correct", "correct a message or record of yours: a new revision, the original kept");
+  correct->add_option("ROOM", correction.room, "room id")->required();
+  correct->add_option("SEQ", correction.seq, "the entry to correct")->required();
+  correct->add_option("--text", correction.text, "the corrected message");
+  correct->add_option("--file", correction.file, "the corrected record (JSON; - reads stdin)");
+  correct->add_option("--reason", correction.reason, "why");
+
+  auto* withdraw = app.add_subcommand(
+      "withdraw", "withdraw a message or record of yours; it stays in the history, marked");
+  withdraw->add_option("ROOM", room, "room id")->required();
+  withdraw->add_option("SEQ", seq, "the entry to withdraw")->required();
+  withdraw->add_option("--reason", reason, "why")->required();
+
+  auto* attach = app.add_subcommand(
+      "attach", "upload a PDF, JPEG or PNG and post it; prints the seq and the attachment id");
+  attach->add_option("ROOM", room, "room id")->required();
+  attach->add_option("FILE", file, "the file")->required();
+  attach->add_option("--text", text, "words to go with it");
+
+  auto* download = app.add_subcommand("download", "save an attachment");
+  download->add_option("ID", template_id, "attachment id (att_...)")->required();
+  download->add_option("-o,--output", output, "file to write; - for stdout")->required();
+
   auto* history = app.add_subcommand("history", "print a room's recent events, oldest first");
   history->add_option("ROOM", history_options.room, "room id")->required();
   history->add_flag("--json", history_options.json, "one JSON object per line");
@@ -195,6 +237,13 @@ int main(int argc, char** argv) {
     const Context ctx{global, StateStore(StateStore::default_home())};
     if (login->parsed()) return musubi::cli::login(ctx, login_name);
     if (logout->parsed()) return musubi::cli::logout(ctx);
+    if (templates->parsed()) return list_templates(ctx, json);
+    if (record->parsed()) return post_record(ctx, room, template_id, file);
+    if (plan->parsed()) return current_plan(ctx, room, json);
+    if (correct->parsed()) return musubi::cli::correct(ctx, correction);
+    if (withdraw->parsed()) return musubi::cli::withdraw(ctx, room, seq, reason);
+    if (attach->parsed()) return musubi::cli::attach(ctx, room, file, text);
+    if (download->parsed()) return musubi::cli::download(ctx, template_id, output);
     if (rooms->parsed()) return list_rooms(ctx, json);
     if (patient_register->parsed()) return register_patient(ctx, new_patient);
     if (patient_show->parsed()) return show_patient(ctx, patient_id, json);

@@ -9,7 +9,6 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -17,6 +16,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include "clients/client/tls_setup.hpp"
 #include "protocol/room_event.hpp"
 
 namespace musubi::client {
@@ -68,23 +68,6 @@ struct FrameLog {
 FrameLog& frame_log() {
   static FrameLog log;
   return log;
-}
-
-void configure_tls(ssl::context& ctx, const TlsOptions& tls, const std::string& host) {
-  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
-  if (tls.insecure) {
-    ctx.set_verify_mode(ssl::verify_none);
-    return;
-  }
-  ctx.set_verify_mode(ssl::verify_peer);
-  if (!tls.ca_file.empty()) {
-    beast::error_code ec;
-    ctx.load_verify_file(tls.ca_file, ec);
-    if (ec) throw ClientError("cannot read CA file " + tls.ca_file + ": " + ec.message());
-  } else {
-    ctx.set_default_verify_paths();
-  }
-  ctx.set_verify_callback(ssl::host_name_verification(host));
 }
 
 }  // namespace

@@ -19,8 +19,14 @@ class Events : public test::StorageTest {
 
   std::int64_t append(std::int64_t room, std::int64_t author, const std::string& text,
                       std::int64_t ts_ms = 5000, std::optional<std::string> nonce = std::nullopt) {
-    return append_event(db_, NewEvent{room, "message", author, R"({"text":")" + text + R"("})",
-                                      std::move(nonce), ts_ms});
+    return append_event(db_, NewEvent{room,
+                                      "message",
+                                      author,
+                                      R"({"text":")" + text + R"("})",
+                                      std::move(nonce),
+                                      ts_ms,
+                                      {},
+                                      {}});
   }
 
   std::vector<std::int64_t> seqs(const std::vector<StoredEvent>& events) {
@@ -89,7 +95,9 @@ TEST_F(Events, EventsWithoutNonceAreNeverFoundByNonce) {
 
 TEST_F(Events, RangeCarriesEveryFieldAndTheAuthor) {
   append_event(
-      db_, NewEvent{a_, "member_added", sato_, R"({"member":{"login":"x"}})", std::nullopt, 7777});
+      db_,
+      NewEvent{
+          a_, "member_added", sato_, R"({"member":{"login":"x"}})", std::nullopt, 7777, {}, {}});
   const auto events = events_in_range(db_, a_, EventRange{});
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].room_id, a_);
@@ -164,6 +172,56 @@ TEST_F(EventRanges, AuthorsAlternate) {
   EXPECT_EQ(events[0].author_login, "tanaka");
   EXPECT_EQ(events[1].author_login, "sato");
   EXPECT_EQ(events[1].author_name, "佐藤 薬剤師");
+}
+
+}  // namespace
+}  // namespace musubi::storage
+
+namespace musubi::storage {
+namespace {
+
+class Records : public test::StorageTest {
+ protected:
+  std::int64_t append(const std::string& type, std::optional<std::string> tpl = std::nullopt,
+                      std::optional<std::int64_t> refers_to = std::nullopt) {
+    NewEvent e;
+    e.room_id = room_;
+    e.type = type;
+    e.author_id = author_;
+    e.content = "{}";
+    e.ts_ms = 5;
+    e.template_id = std::move(tpl);
+    e.refers_to = refers_to;
+    return append_event(db_, e);
+  }
+
+  std::int64_t author_ = add_user("tanaka");
+  std::int64_t room_ = add_room("r1", author_);
+};
+
+TEST_F(Records, TheCurrentRecordIsTheNewestNotWithdrawn) {
+  EXPECT_EQ(current_record(db_, room_, "acp_decision"), std::nullopt);
+  const auto first = append("record", "acp_decision");
+  append("record", "emergency_plan");
+  const auto second = append("record", "acp_decision");
+  EXPECT_EQ(current_record(db_, room_, "acp_decision")->seq, second);
+  append("withdrawal", std::nullopt, second);
+  EXPECT_EQ(current_record(db_, room_, "acp_decision")->seq, first);
+  EXPECT_EQ(current_record(db_, room_, "emergency_plan")->template_id, "emergency_plan");
+}
+
+TEST_F(Records, TheLatestRevisionOfAnEntryIsFound) {
+  const auto record = append("record", "acp_decision");
+  EXPECT_EQ(latest_reference(db_, room_, record, "revision"), std::nullopt);
+  append("revision", std::nullopt, record);
+  const auto newer = append("revision", std::nullopt, record);
+  const auto found = latest_reference(db_, room_, record, "revision");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->seq, newer);
+  EXPECT_EQ(found->refers_to, record);
+  EXPECT_EQ(found->author_id, author_);
+  EXPECT_EQ(find_event(db_, room_, record)->template_id, "acp_decision");
+  EXPECT_EQ(find_event(db_, room_, 999), std::nullopt);
 }
 
 }  // namespace

@@ -16,7 +16,8 @@ class Rooms : public test::StorageTest {
         ito_(add_user("ito", "伊藤")) {}
 
   void post(std::int64_t room_id, std::int64_t author, std::int64_t ts_ms) {
-    append_event(db_, NewEvent{room_id, "message", author, R"({"text":"x"})", std::nullopt, ts_ms});
+    append_event(
+        db_, NewEvent{room_id, "message", author, R"({"text":"x"})", std::nullopt, ts_ms, {}, {}});
   }
 
   std::int64_t tanaka_;

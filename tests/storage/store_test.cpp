@@ -191,7 +191,8 @@ TEST_F(StoreTest, WritesFromManyThreadsGetGaplessSeqs) {
       for (int i = 0; i < kPerThread; ++i) {
         store.write(
             [room_id = *room](Database& db) {
-              return append_event(db, NewEvent{room_id, "message", 1, "{}", std::nullopt, 5});
+              return append_event(db,
+                                  NewEvent{room_id, "message", 1, "{}", std::nullopt, 5, {}, {}});
             },
             [&](std::optional<std::int64_t> seq) {
               if (seq) {

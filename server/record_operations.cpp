@@ -1,0 +1,255 @@
+// meta.templates, room.post_record, room.correct, room.withdraw, room.current_plan: structured
+// records, kept as written. A correction is a new revision that points at the original; a
+// withdrawal marks it withdrawn, with who and why. Nothing is ever deleted (真正性).
+#include "protocol/record_operations.hpp"
+
+#include <variant>
+
+#include "protocol/room_event.hpp"
+#include "protocol/template_catalog.hpp"
+#include "protocol/timestamp.hpp"
+#include "server/clock.hpp"
+#include "server/connection.hpp"
+#include "server/room_log.hpp"
+#include "storage/audit.hpp"
+#include "storage/events.hpp"
+#include "storage/rooms.hpp"
+#include "storage/store.hpp"
+
+namespace musubi::server {
+
+using nlohmann::json;
+using protocol::Errc;
+
+namespace {
+
+const char* const kRoomNotFound = "room not found";
+const char* const kRoomClosed = "the room is closed: it is kept read-only";
+
+// The plan a helper needs in one tap: the current ACP decision and emergency plan.
+constexpr std::string_view kPlanTemplates[] = {"acp_decision", "emergency_plan"};
+
+// Checks a record against its template; the error names the field as the client sent it.
+std::optional<OperationResult> invalid_record(const protocol::Template& tpl, const json& content) {
+  const auto error = tpl.validator->validate(content);
+  if (!error) return std::nullopt;
+  const std::string where = error->path.empty() ? "body.content" : "body.content." + error->path;
+  return OperationResult::failure(error->too_large ? Errc::too_large : Errc::invalid_request,
+                                  where + ": " + error->message);
+}
+
+const protocol::Template* template_of(const storage::StoredEvent& record) {
+  return record.template_id ? protocol::TemplateCatalog::embedded().find(*record.template_id)
+                            : nullptr;
+}
+
+// A message or record that may be corrected or withdrawn by `user_id`, or why not.
+std::variant<storage::StoredEvent, OperationResult> editable(storage::Database& db,
+                                                             std::int64_t room_id, std::int64_t seq,
+                                                             std::int64_t user_id) {
+  auto original = storage::find_event(db, room_id, seq);
+  if (!original)
+    return OperationResult::failure(Errc::not_found, "no entry #" + std::to_string(seq));
+  if (original->type != protocol::room_event_type::message &&
+      original->type != protocol::room_event_type::record) {
+    return OperationResult::failure(Errc::invalid_request,
+                                    "only messages and records can be corrected or withdrawn");
+  }
+  if (original->author_id != user_id) {
+    return OperationResult::failure(Errc::forbidden,
+                                    "only the author may correct or withdraw an entry");
+  }
+  if (storage::latest_reference(db, room_id, seq, protocol::room_event_type::withdrawal)) {
+    return OperationResult::failure(Errc::conflict, "the entry was withdrawn");
+  }
+  return *original;
+}
+
+// The current version of a record: the original with its latest revision's content.
+json current_view(storage::Database& db, const storage::StoredEvent& record) {
+  auto original = json::parse(record.content, nullptr, false);
+  json view = {{"seq", record.seq},
+               {"ts", protocol::format_timestamp(record.ts_ms)},
+               {"author", {{"login", record.author_login}, {"name", record.author_name}}},
+               {"template", record.template_id.value_or("")},
+               {"template_version", original.value("template_version", 1)},
+               {"content", original.value("content", json::object())},
+               {"revision", nullptr}};
+  if (const auto revision = storage::latest_reference(db, record.room_id, record.seq,
+                                                      protocol::room_event_type::revision)) {
+    const auto body = json::parse(revision->content, nullptr, false);
+    view["content"] = body.value("content", json::object());
+    view["template_version"] = body.value("template_version", view["template_version"]);
+    view["revision"] = {
+        {"seq", revision->seq},
+        {"ts", protocol::format_timestamp(revision->ts_ms)},
+        {"author", {{"login", revision->author_login}, {"name", revision->author_name}}},
+        {"reason", body.value("reason", "")}};
+  }
+  return view;
+}
+
+}  // namespace
+
+void Connection::list_templates(const protocol::Request& request) {
+  json templates = json::array();
+  for (const auto& t : protocol::TemplateCatalog::embedded().all()) {
+    templates.push_back(json{{"id", t.id},
+                             {"version", t.version},
+                             {"title", {{"ja", t.title_ja}, {"en", t.title_en}}},
+                             {"schema", t.schema}});
+  }
+  reply_ok(request.id, json{{"templates", std::move(templates)}});
+}
+
+void Connection::post_record(const protocol::Request& request) {
+  protocol::PostRecord body;
+  if (!parse_body(request, body)) return;
+  const auto* tpl = protocol::TemplateCatalog::embedded().find(body.template_id);
+  if (!tpl) {
+    return reply_error(
+        request.id, Errc::invalid_request,
+        "body.template: unknown template \"" + body.template_id + "\" (meta.templates lists them)");
+  }
+  if (auto refusal = invalid_record(*tpl, body.content)) return finish(request.id, refusal);
+  services_.store.write(
+      [me = *identity_, body = std::move(body), version = tpl->version](storage::Database& db) {
+        const auto room = storage::find_membership(db, body.room, me.user_id);
+        if (!room) return OperationResult::failure(Errc::not_found, kRoomNotFound);
+        if (room->closed) return OperationResult::failure(Errc::room_closed, kRoomClosed);
+        OperationResult r;
+        if (body.nonce) {
+          if (auto earlier =
+                  storage::find_event_by_nonce(db, me.user_id, room->room_id, *body.nonce)) {
+            r.result = json{{"room", room->public_id},
+                            {"seq", earlier->seq},
+                            {"ts", protocol::format_timestamp(earlier->ts_ms)},
+                            {"duplicate", true}};
+            return r;
+          }
+        }
+        const auto now = now_ms();
+        r.broadcasts.push_back(append_room_event(db, room->room_id, room->public_id,
+                                                 protocol::room_event_type::record,
+                                                 {me.login, me.name}, me.user_id,
+                                                 json{{"template", body.template_id},
+                                                      {"template_version", version},
+                                                      {"content", std::move(body.content)}},
+                                                 0, now, body.nonce, body.template_id));
+        r.result = json{{"room", room->public_id},
+                        {"seq", r.broadcasts.back()->seq},
+                        {"ts", protocol::format_timestamp(now)}};
+        return r;
+      },
+      finisher(request.id));
+}
+
+void Connection::correct(const protocol::Request& request) {
+  protocol::Correct body;
+  if (!parse_body(request, body)) return;
+  services_.store.write(
+      [me = *identity_, body = std::move(body)](storage::Database& db) {
+        const auto room = storage::find_membership(db, body.room, me.user_id);
+        if (!room) return OperationResult::failure(Errc::not_found, kRoomNotFound);
+        if (room->closed) return OperationResult::failure(Errc::room_closed, kRoomClosed);
+        auto found = editable(db, room->room_id, body.seq, me.user_id);
+        if (auto* refusal = std::get_if<OperationResult>(&found)) return std::move(*refusal);
+        const auto& original = std::get<storage::StoredEvent>(found);
+        json revision = {{"revises", body.seq}, {"reason", body.reason}};
+        if (original.type == protocol::room_event_type::record) {
+          if (!body.content) {
+            return OperationResult::failure(Errc::invalid_request,
+                                            "body.content: a record is corrected with content");
+          }
+          const auto* tpl = template_of(original);
+          if (!tpl) return OperationResult::failure(Errc::internal, "unknown template");
+          if (auto refusal = invalid_record(*tpl, *body.content)) return std::move(*refusal);
+          revision["template"] = *original.template_id;
+          revision["template_version"] = tpl->version;
+          revision["content"] = std::move(*body.content);
+        } else {
+          if (!body.text) {
+            return OperationResult::failure(Errc::invalid_request,
+                                            "body.text: a message is corrected with text");
+          }
+          revision["text"] = std::move(*body.text);
+        }
+        const auto now = now_ms();
+        OperationResult r;
+        r.broadcasts.push_back(
+            append_room_event(db, room->room_id, room->public_id,
+                              protocol::room_event_type::revision, {me.login, me.name}, me.user_id,
+                              std::move(revision), 0, now, std::nullopt, std::nullopt, body.seq));
+        storage::append_audit(db, now, me.user_id, "entry.correct", room->room_id,
+                              "seq=" + std::to_string(body.seq));
+        r.result = json{
+            {"room", room->public_id}, {"seq", r.broadcasts.back()->seq}, {"revises", body.seq}};
+        return r;
+      },
+      finisher(request.id));
+}
+
+void Connection::withdraw(const protocol::Request& request) {
+  protocol::Withdraw body;
+  if (!parse_body(request, body)) return;
+  services_.store.write(
+      [me = *identity_, body = std::move(body)](storage::Database& db) {
+        const auto room = storage::find_membership(db, body.room, me.user_id);
+        if (!room) return OperationResult::failure(Errc::not_found, kRoomNotFound);
+        if (room->closed) return OperationResult::failure(Errc::room_closed, kRoomClosed);
+        auto found = editable(db, room->room_id, body.seq, me.user_id);
+        if (auto* refusal = std::get_if<OperationResult>(&found)) return std::move(*refusal);
+        const auto now = now_ms();
+        OperationResult r;
+        r.broadcasts.push_back(append_room_event(
+            db, room->room_id, room->public_id, protocol::room_event_type::withdrawal,
+            {me.login, me.name}, me.user_id, json{{"withdraws", body.seq}, {"reason", body.reason}},
+            0, now, std::nullopt, std::nullopt, body.seq));
+        storage::append_audit(db, now, me.user_id, "entry.withdraw", room->room_id,
+                              "seq=" + std::to_string(body.seq));
+        r.result = json{
+            {"room", room->public_id}, {"seq", r.broadcasts.back()->seq}, {"withdraws", body.seq}};
+        return r;
+      },
+      finisher(request.id));
+}
+
+void Connection::current_plan(const protocol::Request& request) {
+  protocol::RoomRef body;
+  if (!parse_body(request, body)) return;
+  struct Plan {
+    OperationResult reply;
+    std::int64_t room_id = 0;
+  };
+  services_.store.read(
+      [user_id = identity_->user_id, room = std::move(body.room)](storage::Database& db) {
+        Plan plan;
+        const auto membership = storage::find_membership(db, room, user_id);
+        if (!membership) {
+          plan.reply = OperationResult::failure(Errc::not_found, kRoomNotFound);
+          return plan;
+        }
+        plan.room_id = membership->room_id;
+        plan.reply.result = json{{"room", room}};
+        for (const auto id : kPlanTemplates) {
+          const auto record = storage::current_record(db, membership->room_id, id);
+          plan.reply.result[std::string(id)] = record ? current_view(db, *record) : json(nullptr);
+        }
+        return plan;
+      },
+      [this, keep = transport_.keep_alive(), id = request.id,
+       user_id = identity_->user_id](std::optional<Plan> plan) mutable {
+        // A read of the patient's wishes, audited like a history read (queued, not awaited).
+        if (plan && !plan->reply.error) {
+          services_.store.write(
+              [user_id, room_id = plan->room_id](storage::Database& db) {
+                storage::append_audit(db, now_ms(), user_id, "plan.read", room_id, "");
+                return true;
+              },
+              [](std::optional<bool>) {});
+        }
+        finish(id, plan ? std::optional(std::move(plan->reply)) : std::nullopt);
+      });
+}
+
+}  // namespace musubi::server

@@ -48,6 +48,13 @@ std::optional<FieldError> parse(const json& body, const BodyLimits& limits, Corr
   return r.error();
 }
 
+std::optional<FieldError> parse(const json& body, const BodyLimits&, EntryRef& out) {
+  FieldReader r(body);
+  out.room = r.string("room", 1, kMaxIdChars);
+  out.seq = r.integer("seq", 1, kMaxSeq);
+  return r.error();
+}
+
 std::optional<FieldError> parse(const json& body, const BodyLimits&, Withdraw& out) {
   FieldReader r(body);
   out.room = r.string("room", 1, kMaxIdChars);

@@ -19,6 +19,7 @@ inline constexpr std::string_view post_record = "room.post_record";
 inline constexpr std::string_view correct = "room.correct";
 inline constexpr std::string_view withdraw = "room.withdraw";
 inline constexpr std::string_view current_plan = "room.current_plan";
+inline constexpr std::string_view export_fhir = "room.export_fhir";
 }  // namespace op
 
 // A record following a template (protocol/schemas/templates/<template>.json).
@@ -45,7 +46,14 @@ struct Withdraw {
   std::string reason;
 };
 
+// One entry of a room's log: a discharge summary to export as FHIR.
+struct EntryRef {
+  std::string room;
+  std::int64_t seq = 0;
+};
+
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, PostRecord& out);
+std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, EntryRef& out);
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, Correct& out);
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, Withdraw& out);
 

@@ -40,6 +40,7 @@ const std::unordered_map<std::string_view, Connection::Operation>& Connection::o
       {op::correct, {&Connection::correct, true}},
       {op::withdraw, {&Connection::withdraw, true}},
       {op::current_plan, {&Connection::current_plan, true}},
+      {op::export_fhir, {&Connection::export_fhir, true}},
       {op::register_patient, {&Connection::register_patient, true}},
       {op::get_patient, {&Connection::get_patient, true}},
       {op::list_patients, {&Connection::list_patients, true}},

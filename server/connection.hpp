@@ -109,6 +109,7 @@ class Connection {
   void correct(const protocol::Request& request);
   void withdraw(const protocol::Request& request);
   void current_plan(const protocol::Request& request);
+  void export_fhir(const protocol::Request& request);
   // The vocabulary (vocabulary_operation.cpp).
   void vocabulary(const protocol::Request& request);
   // Rooms (room_operations.cpp).

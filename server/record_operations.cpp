@@ -1,10 +1,12 @@
-// meta.templates, room.post_record, room.correct, room.withdraw, room.current_plan: structured
-// records, kept as written. A correction is a new revision that points at the original; a
-// withdrawal marks it withdrawn, with who and why. Nothing is ever deleted (真正性).
+// meta.templates, room.post_record, room.correct, room.withdraw, room.current_plan,
+// room.export_fhir: structured records, kept as written. A correction is a new revision that points
+// at the original; a withdrawal marks it withdrawn, with who and why. Nothing is ever deleted
+// (真正性).
 #include "protocol/record_operations.hpp"
 
 #include <variant>
 
+#include "protocol/fhir/discharge_bundle.hpp"
 #include "protocol/room_event.hpp"
 #include "protocol/template_catalog.hpp"
 #include "protocol/timestamp.hpp"
@@ -13,8 +15,10 @@
 #include "server/room_log.hpp"
 #include "storage/audit.hpp"
 #include "storage/events.hpp"
+#include "storage/patients.hpp"
 #include "storage/rooms.hpp"
 #include "storage/store.hpp"
+#include "storage/users.hpp"
 
 namespace musubi::server {
 
@@ -250,6 +254,58 @@ void Connection::current_plan(const protocol::Request& request) {
         }
         finish(id, plan ? std::optional(std::move(plan->reply)) : std::nullopt);
       });
+}
+
+void Connection::export_fhir(const protocol::Request& request) {
+  protocol::EntryRef body;
+  if (!parse_body(request, body)) return;
+  // A disclosure of the patient's record outside musubi: audited in the same transaction.
+  services_.store.write(
+      [user_id = identity_->user_id, body = std::move(body)](storage::Database& db) {
+        const auto room = storage::find_membership(db, body.room, user_id);
+        if (!room) return OperationResult::failure(Errc::not_found, kRoomNotFound);
+        const auto record = storage::find_event(db, room->room_id, body.seq);
+        if (!record) {
+          return OperationResult::failure(Errc::not_found, "no entry #" + std::to_string(body.seq));
+        }
+        if (record->type != protocol::room_event_type::record ||
+            record->template_id != "discharge_summary") {
+          return OperationResult::failure(Errc::invalid_request,
+                                          "body.seq: only a discharge_summary record exports to "
+                                          "FHIR");
+        }
+        if (storage::latest_reference(db, room->room_id, body.seq,
+                                      protocol::room_event_type::withdrawal)) {
+          return OperationResult::failure(Errc::conflict, "the entry was withdrawn");
+        }
+        const auto view = current_view(db, *record);
+        const auto details = storage::room_details(db, room->room_id);
+        const auto patient =
+            details ? storage::find_patient_by_id(db, details->patient_id) : std::nullopt;
+        const auto poster = storage::find_user_by_id(db, record->author_id);
+        if (!patient || !poster)
+          return OperationResult::failure(Errc::internal, "record incomplete");
+        const bool revised = view["revision"].is_object();
+        const protocol::fhir::RecordFacts facts{
+            room->public_id, record->seq,
+            revised ? view["revision"]["seq"].get<std::int64_t>() : record->seq,
+            revised ? view["revision"]["ts"].get<std::string>() : view["ts"].get<std::string>()};
+        OperationResult r;
+        r.result =
+            json{{"room", room->public_id},
+                 {"seq", record->seq},
+                 {"bundle",
+                  protocol::fhir::discharge_bundle(
+                      view["content"],
+                      {patient->public_id, patient->name, patient->kana, patient->birth_date,
+                       patient->sex, patient->address},
+                      {poster->login, poster->name, poster->profession, poster->org_name}, facts)}};
+        storage::append_audit(
+            db, now_ms(), user_id, "record.export_fhir", room->room_id,
+            "seq=" + std::to_string(body.seq) + " revision=" + std::to_string(facts.revision_seq));
+        return r;
+      },
+      finisher(request.id));
 }
 
 }  // namespace musubi::server

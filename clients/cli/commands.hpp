@@ -111,6 +111,10 @@ struct Correction {
 int correct(const Context& ctx, const Correction& correction);
 int withdraw(const Context& ctx, const std::string& room, std::int64_t seq,
              const std::string& reason);
+// The discharge summary at SEQ (its latest revision) as an HL7 FHIR R4 document Bundle, written
+// to OUTPUT ("-": stdout).
+int export_fhir(const Context& ctx, const std::string& room, std::int64_t seq,
+                const std::string& output);
 // Uploads FILE over HTTPS and posts it with TEXT; prints the seq and the attachment id.
 int attach(const Context& ctx, const std::string& room, const std::string& file,
            const std::string& text);

@@ -201,6 +201,12 @@ int main(int argc, char** argv) {
   withdraw->add_option("SEQ", seq, "the entry to withdraw")->required();
   withdraw->add_option("--reason", reason, "why")->required();
 
+  auto* export_fhir = app.add_subcommand(
+      "export-fhir", "write a discharge summary as an HL7 FHIR R4 document Bundle (JSON)");
+  export_fhir->add_option("ROOM", room, "room id")->required();
+  export_fhir->add_option("SEQ", seq, "the discharge summary's seq")->required();
+  export_fhir->add_option("-o,--output", output, "file to write; - for stdout")->required();
+
   auto* attach = app.add_subcommand(
       "attach", "upload a PDF, JPEG or PNG and post it; prints the seq and the attachment id");
   attach->add_option("ROOM", room, "room id")->required();
@@ -242,6 +248,7 @@ int main(int argc, char** argv) {
     if (plan->parsed()) return current_plan(ctx, room, json);
     if (correct->parsed()) return musubi::cli::correct(ctx, correction);
     if (withdraw->parsed()) return musubi::cli::withdraw(ctx, room, seq, reason);
+    if (export_fhir->parsed()) return musubi::cli::export_fhir(ctx, room, seq, output);
     if (attach->parsed()) return musubi::cli::attach(ctx, room, file, text);
     if (download->parsed()) return musubi::cli::download(ctx, template_id, output);
     if (rooms->parsed()) return list_rooms(ctx, json);

@@ -154,6 +154,21 @@ int withdraw(const Context& ctx, const std::string& room, std::int64_t seq,
   return 0;
 }
 
+int export_fhir(const Context& ctx, const std::string& room, std::int64_t seq,
+                const std::string& output) {
+  auto session = open_stored_session(ctx.options, ctx.store.load());
+  const auto result = session->call(protocol::op::export_fhir, {{"room", room}, {"seq", seq}});
+  const auto text = result["bundle"].dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  if (output == "-") {
+    std::cout << text;
+    return 0;
+  }
+  std::ofstream out(output, std::ios::trunc);
+  out << text;
+  if (!out.flush()) throw CliError(CliError::Kind::local, "cannot write " + output);
+  return 0;
+}
+
 int attach(const Context& ctx, const std::string& room, const std::string& file,
            const std::string& text) {
   const State state = ctx.store.load();
@@ -197,7 +212,7 @@ int download(const Context& ctx, const std::string& id, const std::string& outpu
   }
   std::ofstream out(output, std::ios::binary | std::ios::trunc);
   out.write(res.body.data(), static_cast<std::streamsize>(res.body.size()));
-  if (!out.flush()) throw CliError(CliError::Kind::usage, "cannot write " + output);
+  if (!out.flush()) throw CliError(CliError::Kind::local, "cannot write " + output);
   std::cerr << "saved " << res.body.size() << " bytes ("
             << terminal_safe(res.header("Content-Type")) << ") to " << output << std::endl;
   return 0;

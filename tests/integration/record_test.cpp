@@ -242,5 +242,45 @@ TEST_F(Records, AClosedRoomTakesNoRecordsOrCorrections) {
   ok(vn->request("room.current_plan", {{"room", room}}));
 }
 
+TEST_F(Records, ADischargeSummaryExportsAsAFhirDocumentOfItsLatestRevision) {
+  const auto summary = read_json(examples("discharge_summary", "valid-full").front());
+  const auto seq = post_record(*vn, "discharge_summary", summary)["seq"].get<std::int64_t>();
+  auto corrected = summary;
+  corrected["hospital_course"] = "入院後、利尿薬の調整で心不全は改善した。";
+  const auto revision = ok(vn->request(
+      "room.correct",
+      {{"room", room}, {"seq", seq}, {"content", corrected}, {"reason", "経過を修正"}}));
+
+  const auto exported = ok(helper->request("room.export_fhir", {{"room", room}, {"seq", seq}}));
+  EXPECT_EQ(exported["seq"], seq);
+  const auto& bundle = exported["bundle"];
+  EXPECT_EQ(bundle["resourceType"], "Bundle");
+  EXPECT_EQ(bundle["type"], "document");
+  EXPECT_EQ(bundle["entry"][0]["resource"]["resourceType"], "Composition");
+  EXPECT_NE(bundle["identifier"]["value"].get<std::string>().find(
+                std::to_string(revision["seq"].get<std::int64_t>())),
+            std::string::npos);
+  bool patient_found = false;
+  for (const auto& entry : bundle["entry"]) {
+    if (entry["resource"]["resourceType"] == "Patient") {
+      patient_found = true;
+      EXPECT_NE(entry["resource"].dump().find("佐藤"), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(patient_found);
+  // The corrected course, not the original, is in the document.
+  EXPECT_NE(bundle.dump().find("利尿薬の調整で心不全は改善した"), std::string::npos);
+
+  // Only discharge summaries; only members; not once withdrawn.
+  const auto note = post_record(*vn, "daily_care_note", kDailyNote)["seq"];
+  expect_error(vn->request("room.export_fhir", {{"room", room}, {"seq", note}}), "invalid_request");
+  expect_error(vn->request("room.export_fhir", {{"room", room}, {"seq", 9999}}), "not_found");
+  server.add_user("stranger");
+  auto stranger = server.sign_in("stranger");
+  expect_error(stranger->request("room.export_fhir", {{"room", room}, {"seq", seq}}), "not_found");
+  ok(vn->request("room.withdraw", {{"room", room}, {"seq", seq}, {"reason", "別患者のもの"}}));
+  expect_error(vn->request("room.export_fhir", {{"room", room}, {"seq", seq}}), "conflict");
+}
+
 }  // namespace
 }  // namespace musubi::testing

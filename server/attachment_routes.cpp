@@ -21,6 +21,7 @@
 #include "server/http_session.hpp"
 #include "server/log.hpp"
 #include "server/random_secrets.hpp"
+#include "server/room_access.hpp"
 #include "server/session_token.hpp"
 #include "storage/attachments.hpp"
 #include "storage/audit.hpp"
@@ -156,10 +157,9 @@ void HttpSession::start_upload() {
         const auto holder = use_session_token(db, hash, now_ms(), ttl);
         if (!holder) return unauthorized();
         const auto membership = storage::find_membership(db, room, holder->user.id);
-        if (!membership) return HttpRefusal{http::status::not_found, "not_found", "room not found"};
+        if (!membership) return HttpRefusal{http::status::not_found, "not_found", kRoomNotFound};
         if (membership->closed) {
-          return HttpRefusal{http::status::conflict, "room_closed",
-                             "the room is closed: it is kept read-only"};
+          return HttpRefusal{http::status::conflict, "room_closed", kRoomClosed};
         }
         return holder->user.id;
       },
@@ -252,10 +252,9 @@ void HttpSession::store_upload(std::int64_t user_id, HttpRequest request) {
       [a = std::move(a), room](storage::Database& db) mutable -> std::variant<json, HttpRefusal> {
         // Checked again: membership may have changed while the file travelled.
         const auto membership = storage::find_membership(db, room, a.uploader_id);
-        if (!membership) return HttpRefusal{http::status::not_found, "not_found", "room not found"};
+        if (!membership) return HttpRefusal{http::status::not_found, "not_found", kRoomNotFound};
         if (membership->closed) {
-          return HttpRefusal{http::status::conflict, "room_closed",
-                             "the room is closed: it is kept read-only"};
+          return HttpRefusal{http::status::conflict, "room_closed", kRoomClosed};
         }
         a.room_id = membership->room_id;
         a.uploaded_ms = now_ms();

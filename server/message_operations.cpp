@@ -5,6 +5,7 @@
 #include "protocol/timestamp.hpp"
 #include "server/clock.hpp"
 #include "server/connection.hpp"
+#include "server/room_access.hpp"
 #include "server/room_log.hpp"
 #include "server/stored_event_mapping.hpp"
 #include "storage/attachments.hpp"
@@ -53,23 +54,13 @@ void Connection::post(const protocol::Request& request) {
   if (!parse_body(request, body)) return;
   services_.store.write(
       [me = *identity_, body = std::move(body)](storage::Database& db) mutable {
-        const auto room = storage::find_membership(db, body.room, me.user_id);
-        if (!room) return OperationResult::failure(Errc::not_found, "room not found");
-        if (room->closed) {
-          return OperationResult::failure(Errc::room_closed,
-                                          "the room is closed: it is kept read-only");
-        }
+        auto writable = writable_room(db, body.room, me.user_id);
+        if (auto* refusal = std::get_if<OperationResult>(&writable)) return std::move(*refusal);
+        const auto* room = &std::get<storage::Membership>(writable);
         OperationResult r;
-        if (body.nonce) {
-          // A retry of a post that was committed but whose ack was lost: answer it again.
-          if (auto earlier =
-                  storage::find_event_by_nonce(db, me.user_id, room->room_id, *body.nonce)) {
-            r.result = json{{"room", room->public_id},
-                            {"seq", earlier->seq},
-                            {"ts", protocol::format_timestamp(earlier->ts_ms)},
-                            {"duplicate", true}};
-            return r;
-          }
+        if (auto repeated = repeated_post(db, me.user_id, *room, body.nonce)) {
+          r.result = std::move(*repeated);
+          return r;
         }
         auto uploads = own_uploads(db, body.attachments, room->room_id, me.user_id);
         if (auto* refusal = std::get_if<OperationResult>(&uploads)) return std::move(*refusal);
@@ -111,7 +102,7 @@ void Connection::history(const protocol::Request& request) {
         Page page;
         const auto room = storage::find_membership(db, body.room, user_id);
         if (!room) {
-          page.reply = OperationResult::failure(Errc::not_found, "room not found");
+          page.reply = OperationResult::failure(Errc::not_found, kRoomNotFound);
           return page;
         }
         storage::EventRange range;

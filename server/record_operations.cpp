@@ -12,6 +12,7 @@
 #include "protocol/timestamp.hpp"
 #include "server/clock.hpp"
 #include "server/connection.hpp"
+#include "server/room_access.hpp"
 #include "server/room_log.hpp"
 #include "storage/audit.hpp"
 #include "storage/events.hpp"
@@ -26,9 +27,6 @@ using nlohmann::json;
 using protocol::Errc;
 
 namespace {
-
-const char* const kRoomNotFound = "room not found";
-const char* const kRoomClosed = "the room is closed: it is kept read-only";
 
 // The plan a helper needs in one tap: the current ACP decision and emergency plan.
 constexpr std::string_view kPlanTemplates[] = {"acp_decision", "emergency_plan"};
@@ -118,19 +116,13 @@ void Connection::post_record(const protocol::Request& request) {
   if (auto refusal = invalid_record(*tpl, body.content)) return finish(request.id, refusal);
   services_.store.write(
       [me = *identity_, body = std::move(body), version = tpl->version](storage::Database& db) {
-        const auto room = storage::find_membership(db, body.room, me.user_id);
-        if (!room) return OperationResult::failure(Errc::not_found, kRoomNotFound);
-        if (room->closed) return OperationResult::failure(Errc::room_closed, kRoomClosed);
+        auto writable = writable_room(db, body.room, me.user_id);
+        if (auto* refusal = std::get_if<OperationResult>(&writable)) return std::move(*refusal);
+        const auto* room = &std::get<storage::Membership>(writable);
         OperationResult r;
-        if (body.nonce) {
-          if (auto earlier =
-                  storage::find_event_by_nonce(db, me.user_id, room->room_id, *body.nonce)) {
-            r.result = json{{"room", room->public_id},
-                            {"seq", earlier->seq},
-                            {"ts", protocol::format_timestamp(earlier->ts_ms)},
-                            {"duplicate", true}};
-            return r;
-          }
+        if (auto repeated = repeated_post(db, me.user_id, *room, body.nonce)) {
+          r.result = std::move(*repeated);
+          return r;
         }
         const auto now = now_ms();
         r.broadcasts.push_back(append_room_event(db, room->room_id, room->public_id,
@@ -153,9 +145,9 @@ void Connection::correct(const protocol::Request& request) {
   if (!parse_body(request, body)) return;
   services_.store.write(
       [me = *identity_, body = std::move(body)](storage::Database& db) {
-        const auto room = storage::find_membership(db, body.room, me.user_id);
-        if (!room) return OperationResult::failure(Errc::not_found, kRoomNotFound);
-        if (room->closed) return OperationResult::failure(Errc::room_closed, kRoomClosed);
+        auto writable = writable_room(db, body.room, me.user_id);
+        if (auto* refusal = std::get_if<OperationResult>(&writable)) return std::move(*refusal);
+        const auto* room = &std::get<storage::Membership>(writable);
         auto found = editable(db, room->room_id, body.seq, me.user_id);
         if (auto* refusal = std::get_if<OperationResult>(&found)) return std::move(*refusal);
         const auto& original = std::get<storage::StoredEvent>(found);
@@ -198,9 +190,9 @@ void Connection::withdraw(const protocol::Request& request) {
   if (!parse_body(request, body)) return;
   services_.store.write(
       [me = *identity_, body = std::move(body)](storage::Database& db) {
-        const auto room = storage::find_membership(db, body.room, me.user_id);
-        if (!room) return OperationResult::failure(Errc::not_found, kRoomNotFound);
-        if (room->closed) return OperationResult::failure(Errc::room_closed, kRoomClosed);
+        auto writable = writable_room(db, body.room, me.user_id);
+        if (auto* refusal = std::get_if<OperationResult>(&writable)) return std::move(*refusal);
+        const auto* room = &std::get<storage::Membership>(writable);
         auto found = editable(db, room->room_id, body.seq, me.user_id);
         if (auto* refusal = std::get_if<OperationResult>(&found)) return std::move(*refusal);
         const auto now = now_ms();

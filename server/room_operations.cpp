@@ -7,6 +7,7 @@
 #include "server/connection.hpp"
 #include "server/patient_view.hpp"
 #include "server/person_facts.hpp"
+#include "server/room_access.hpp"
 #include "server/room_log.hpp"
 #include "storage/audit.hpp"
 #include "storage/events.hpp"
@@ -21,9 +22,6 @@ using nlohmann::json;
 using protocol::Errc;
 
 namespace {
-
-const char* const kRoomNotFound = "room not found";
-const char* const kRoomClosed = "the room is closed: it is kept read-only";
 
 json room_notice(const storage::Membership& room, std::string_view role) {
   return json{{"room", room.public_id}, {"title", room.title}, {"role", role}};

@@ -19,12 +19,11 @@ namespace {
 
 std::string read_file_or_stdin(const std::string& path) {
   if (path == "-") {
-    return std::string((std::istreambuf_iterator<char>(std::cin)),
-                       std::istreambuf_iterator<char>());
+    return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw CliError(CliError::Kind::usage, "cannot read " + path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 json read_json_object(const std::string& path) {

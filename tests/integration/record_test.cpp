@@ -156,6 +156,17 @@ TEST_F(Records, TheCurrentPlanFollowsNewRecordsRevisionsAndWithdrawals) {
   EXPECT_EQ(plan["acp_decision"]["revision"]["seq"], revision["seq"]);
   EXPECT_EQ(plan["acp_decision"]["revision"]["reason"], "本人の言葉を追記");
 
+  // A second correction (again of the original: revisions always point at it) wins.
+  auto recorrected = corrected;
+  recorrected["patient_values"] = "家で過ごしたい。苦しくないようにしてほしい。";
+  const auto second_revision = ok(vn->request(
+      "room.correct",
+      {{"room", room}, {"seq", second}, {"content", recorrected}, {"reason", "DNAR に変更"}}));
+  plan = ok(helper->request("room.current_plan", {{"room", room}}));
+  EXPECT_EQ(plan["acp_decision"]["seq"], second);
+  EXPECT_EQ(plan["acp_decision"]["content"], recorrected);
+  EXPECT_EQ(plan["acp_decision"]["revision"]["seq"], second_revision["seq"]);
+
   // Withdrawn: the plan falls back to the one before.
   ok(vn->request("room.withdraw", {{"room", room}, {"seq", second}, {"reason", "誤って投稿"}}));
   plan = ok(helper->request("room.current_plan", {{"room", room}}));
@@ -176,10 +187,12 @@ TEST_F(Records, TheCurrentPlanFollowsNewRecordsRevisionsAndWithdrawals) {
   std::vector<std::string> types;
   for (const auto& e : history["events"])
     types.push_back(e["type"]);
-  EXPECT_EQ(types,
-            (std::vector<std::string>{"record", "record", "revision", "withdrawal", "record"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"record", "record", "revision", "revision",
+                                             "withdrawal", "record"}));
   EXPECT_EQ(history["events"][2]["revises"], second);
-  EXPECT_EQ(history["events"][3]["withdraws"], second);
+  EXPECT_EQ(history["events"][3]["revises"], second);
+  EXPECT_EQ(history["events"][3]["content"], recorrected);
+  EXPECT_EQ(history["events"][4]["withdraws"], second);
   EXPECT_EQ(history["events"][1]["content"], acp);  // the original, as written
 }
 

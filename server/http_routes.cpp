@@ -138,7 +138,7 @@ void set_security_headers(http::response_header<>& res) {
 }
 
 HttpResponse text_response(const HttpRequest& request, http::status status,
-                           std::string content_type, std::string body) {
+                           std::string_view content_type, std::string body) {
   HttpResponse res{status, request.version()};
   set_security_headers(res);
   res.set(http::field::content_type, content_type);

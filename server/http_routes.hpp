@@ -42,7 +42,7 @@ void set_security_headers(boost::beast::http::response_header<>& response);
 
 // The same headers with another content type (e.g. Prometheus text for /metrics).
 HttpResponse text_response(const HttpRequest& request, boost::beast::http::status status,
-                           std::string content_type, std::string body);
+                           std::string_view content_type, std::string body);
 
 // {"error": {"code": ..., "message": ...}} with the given status (a 401 with
 // WWW-Authenticate: Bearer).

@@ -21,7 +21,7 @@ namespace ssl = boost::asio::ssl;
 
 namespace {
 constexpr std::uint32_t kHeaderLimit = 8 * 1024;
-constexpr std::uint64_t kBodyLimit = 8 * 1024;  // no route takes a body yet
+constexpr std::uint64_t kBodyLimit = 8U * 1024;  // only uploads take a body
 }  // namespace
 
 HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, ssl::context& tls,

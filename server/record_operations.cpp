@@ -115,7 +115,8 @@ void Connection::post_record(const protocol::Request& request) {
   }
   if (auto refusal = invalid_record(*tpl, body.content)) return finish(request.id, refusal);
   services_.store.write(
-      [me = *identity_, body = std::move(body), version = tpl->version](storage::Database& db) {
+      [me = *identity_, body = std::move(body),
+       version = tpl->version](storage::Database& db) mutable {
         auto writable = writable_room(db, body.room, me.user_id);
         if (auto* refusal = std::get_if<OperationResult>(&writable)) return std::move(*refusal);
         const auto* room = &std::get<storage::Membership>(writable);
@@ -144,7 +145,7 @@ void Connection::correct(const protocol::Request& request) {
   protocol::Correct body;
   if (!parse_body(request, body)) return;
   services_.store.write(
-      [me = *identity_, body = std::move(body)](storage::Database& db) {
+      [me = *identity_, body = std::move(body)](storage::Database& db) mutable {
         auto writable = writable_room(db, body.room, me.user_id);
         if (auto* refusal = std::get_if<OperationResult>(&writable)) return std::move(*refusal);
         const auto* room = &std::get<storage::Membership>(writable);

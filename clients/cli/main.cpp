@@ -43,8 +43,12 @@ int main(int argc, char** argv) {
   app.add_flag("--insecure", global.insecure, "do not verify the server's certificate (testing)")
       ->excludes(ca);
 
-  std::string login_name, room, text, login_arg;
-  bool json = false, admin = false;
+  std::string login_name;
+  std::string room;
+  std::string text;
+  std::string login_arg;
+  bool json = false;
+  bool admin = false;
   HistoryOptions history_options;
   TailOptions tail_options;
 
@@ -65,7 +69,10 @@ int main(int argc, char** argv) {
   Consent consent;
   NewRequest new_request;
   RequestStep step;
-  std::string patient_id, request_id, close_reason, note;
+  std::string patient_id;
+  std::string request_id;
+  std::string close_reason;
+  std::string note;
 
   auto* patient_cmd = app.add_subcommand("patient", "register patients and record their consent");
   patient_cmd->require_subcommand(1);
@@ -172,7 +179,11 @@ int main(int argc, char** argv) {
   auto* templates = app.add_subcommand("templates", "list the record templates");
   templates->add_flag("--json", json, "one JSON object per line, with its schema");
 
-  std::string template_id, file, reason, output;
+  std::string template_id;
+  std::string attachment_id;
+  std::string file;
+  std::string reason;
+  std::string output;
   std::int64_t seq = 0;
   auto* record = app.add_subcommand(
       "record", "post a structured record (a JSON object following a template); prints its seq");
@@ -214,7 +225,7 @@ int main(int argc, char** argv) {
   attach->add_option("--text", text, "words to go with it");
 
   auto* download = app.add_subcommand("download", "save an attachment");
-  download->add_option("ID", template_id, "attachment id (att_...)")->required();
+  download->add_option("ID", attachment_id, "attachment id (att_...)")->required();
   download->add_option("-o,--output", output, "file to write; - for stdout")->required();
 
   auto* history = app.add_subcommand("history", "print a room's recent events, oldest first");
@@ -250,7 +261,7 @@ int main(int argc, char** argv) {
     if (withdraw->parsed()) return musubi::cli::withdraw(ctx, room, seq, reason);
     if (export_fhir->parsed()) return musubi::cli::export_fhir(ctx, room, seq, output);
     if (attach->parsed()) return musubi::cli::attach(ctx, room, file, text);
-    if (download->parsed()) return musubi::cli::download(ctx, template_id, output);
+    if (download->parsed()) return musubi::cli::download(ctx, attachment_id, output);
     if (rooms->parsed()) return list_rooms(ctx, json);
     if (patient_register->parsed()) return register_patient(ctx, new_patient);
     if (patient_show->parsed()) return show_patient(ctx, patient_id, json);

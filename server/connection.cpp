@@ -5,6 +5,7 @@
 #include "musubi_version.hpp"
 #include "protocol/admin_operations.hpp"
 #include "protocol/care_operations.hpp"
+#include "protocol/receipt_operations.hpp"
 #include "protocol/record_operations.hpp"
 #include "protocol/room_event.hpp"
 #include "server/connection_registry.hpp"
@@ -41,6 +42,9 @@ const std::unordered_map<std::string_view, Connection::Operation>& Connection::o
       {op::withdraw, {&Connection::withdraw, true}},
       {op::current_plan, {&Connection::current_plan, true}},
       {op::export_fhir, {&Connection::export_fhir, true}},
+      {op::mark_read, {&Connection::mark_read, true}},
+      {op::read_state, {&Connection::read_state, true}},
+      {op::share_read_state, {&Connection::share_read_state, true}},
       {op::register_patient, {&Connection::register_patient, true}},
       {op::get_patient, {&Connection::get_patient, true}},
       {op::list_patients, {&Connection::list_patients, true}},

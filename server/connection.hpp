@@ -110,6 +110,10 @@ class Connection {
   void withdraw(const protocol::Request& request);
   void current_plan(const protocol::Request& request);
   void export_fhir(const protocol::Request& request);
+  // Read receipts (receipt_operations.cpp).
+  void mark_read(const protocol::Request& request);
+  void read_state(const protocol::Request& request);
+  void share_read_state(const protocol::Request& request);
   // The vocabulary (vocabulary_operation.cpp).
   void vocabulary(const protocol::Request& request);
   // Rooms (room_operations.cpp).

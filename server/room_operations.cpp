@@ -47,7 +47,9 @@ void Connection::list_rooms(const protocol::Request& request) {
                                {"role", storage::to_string(room.role)},
                                {"last_seq", room.last_seq},
                                {"members", room.member_count},
-                               {"closed", room.closed}});
+                               {"closed", room.closed},
+                               {"last_read_seq", room.last_read_seq},
+                               {"unread", room.unread}});
         }
         r.result = json{{"rooms", std::move(rooms)}};
         return r;

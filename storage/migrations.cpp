@@ -213,6 +213,11 @@ CREATE TABLE attachments (
 );
 CREATE INDEX attachments_by_room ON attachments(room_id, event_seq);
 )sql",
+    // 3: read receipts: how far each member has read; whether members see each other's.
+    R"sql(
+ALTER TABLE members ADD COLUMN last_read_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE rooms ADD COLUMN share_read_state INTEGER NOT NULL DEFAULT 1;
+)sql",
 };
 
 int user_version(Database& db) {

@@ -131,7 +131,9 @@ std::vector<RoomSummary> rooms_of_user(Database& db, std::int64_t user_id) {
       "  (SELECT COALESCE(MAX(seq), 0) FROM events e WHERE e.room_id = r.id) AS last_seq, "
       "  (SELECT COUNT(*) FROM members m2 WHERE m2.room_id = r.id), "
       "  (SELECT ts_ms FROM events e WHERE e.room_id = r.id ORDER BY seq DESC LIMIT 1) AS last_ts, "
-      "  r.closed_ms IS NOT NULL "
+      "  r.closed_ms IS NOT NULL, m.last_read_seq, "
+      "  (SELECT COUNT(*) FROM events e WHERE e.room_id = r.id AND e.seq > m.last_read_seq "
+      "     AND e.author_id != m.user_id) "
       "FROM members m JOIN rooms r ON r.id = m.room_id "
       "WHERE m.user_id = ? ORDER BY last_ts DESC, r.id DESC");
   st.bind(1, user_id);
@@ -139,7 +141,7 @@ std::vector<RoomSummary> rooms_of_user(Database& db, std::int64_t user_id) {
   while (st.step()) {
     rooms.push_back(RoomSummary{st.text(0), st.text(1),
                                 parse_role(st.text(2)).value_or(Role::member), st.int64(3),
-                                st.int64(4), st.int64(6) != 0});
+                                st.int64(4), st.int64(6) != 0, st.int64(7), st.int64(8)});
   }
   return rooms;
 }
@@ -157,6 +159,43 @@ std::vector<MemberInfo> members_of_room(Database& db, std::int64_t room_id) {
                                  st.text(5), st.text(6)});
   }
   return members;
+}
+
+bool mark_read(Database& db, std::int64_t room_id, std::int64_t user_id, std::int64_t seq) {
+  db.prepare(
+        "UPDATE members SET last_read_seq = ?1 WHERE room_id = ?2 AND user_id = ?3 "
+        "AND last_read_seq < ?1")
+      .bind(1, seq)
+      .bind(2, room_id)
+      .bind(3, user_id)
+      .run();
+  return db.changes() > 0;
+}
+
+std::vector<ReadState> read_states(Database& db, std::int64_t room_id) {
+  auto& st = db.prepare(
+      "SELECT u.id, u.login, u.name, m.last_read_seq FROM members m JOIN users u ON u.id = "
+      "m.user_id WHERE m.room_id = ? ORDER BY m.added_ms, u.login");
+  st.bind(1, room_id);
+  std::vector<ReadState> states;
+  while (st.step())
+    states.push_back(ReadState{st.int64(0), st.text(1), st.text(2), st.int64(3)});
+  return states;
+}
+
+bool read_state_shared(Database& db, std::int64_t room_id) {
+  auto& st = db.prepare("SELECT share_read_state FROM rooms WHERE id = ?");
+  st.bind(1, room_id);
+  const bool shared = st.step() && st.int64(0) != 0;
+  st.reset();
+  return shared;
+}
+
+void set_read_state_shared(Database& db, std::int64_t room_id, bool shared) {
+  db.prepare("UPDATE rooms SET share_read_state = ? WHERE id = ?")
+      .bind(1, shared ? 1 : 0)
+      .bind(2, room_id)
+      .run();
 }
 
 }  // namespace musubi::storage

@@ -80,6 +80,8 @@ struct RoomSummary {
   std::int64_t last_seq = 0;
   std::int64_t member_count = 0;
   bool closed = false;
+  std::int64_t last_read_seq = 0;
+  std::int64_t unread = 0;  // entries after last_read_seq by other people
 };
 
 // Rooms the user is a member of, most recently active first.
@@ -96,5 +98,21 @@ struct MemberInfo {
 };
 
 std::vector<MemberInfo> members_of_room(Database& db, std::int64_t room_id);
+
+// Read receipts (既読). Moves the member's last read seq forward to `seq` (never back); false
+// when it was already there or beyond.
+bool mark_read(Database& db, std::int64_t room_id, std::int64_t user_id, std::int64_t seq);
+
+struct ReadState {
+  std::int64_t user_id = 0;
+  std::string login;
+  std::string name;
+  std::int64_t last_read_seq = 0;
+};
+std::vector<ReadState> read_states(Database& db, std::int64_t room_id);
+
+// Whether the room's members see each other's read state (on unless an admin turned it off).
+bool read_state_shared(Database& db, std::int64_t room_id);
+void set_read_state_shared(Database& db, std::int64_t room_id, bool shared);
 
 }  // namespace musubi::storage

@@ -72,6 +72,10 @@ struct RequestStep {
 int act_on_request(const Context& ctx, const RequestStep& step);
 
 int list_rooms(const Context& ctx, bool json);
+// Marks the room read up to SEQ (default: its last entry); prints the last read seq.
+int mark_read(const Context& ctx, const std::string& room, std::optional<std::int64_t> seq);
+// How far each member has read (only yourself when the room does not share read state).
+int read_state(const Context& ctx, const std::string& room, bool json);
 int room_info(const Context& ctx, const std::string& room, bool json);
 // Closes a room at the end of care (death, moved, end_of_service); it stays readable.
 int close_room(const Context& ctx, const std::string& room, const std::string& reason,

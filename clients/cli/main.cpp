@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   auto* logout = app.add_subcommand("logout", "sign out and forget the session token");
 
   auto* rooms = app.add_subcommand(
-      "rooms", "list your rooms: id, title, role, last seq, members, open or closed");
+      "rooms", "list your rooms: id, title, role, last seq, members, open or closed, unread");
   rooms->add_flag("--json", json, "one JSON object per line");
 
   // Patients and the room-opening workflow.
@@ -176,6 +176,14 @@ int main(int argc, char** argv) {
   post->add_option("ROOM", room, "room id")->required();
   post->add_option("TEXT", text, "the message; - reads it from stdin")->required();
 
+  std::optional<std::int64_t> read_seq;
+  auto* read = app.add_subcommand("read", "mark a room read (up to its last entry, or --seq)");
+  read->add_option("ROOM", room, "room id")->required();
+  read->add_option("--seq", read_seq, "read up to this seq");
+  auto* readers = app.add_subcommand("readers", "show how far each member has read a room");
+  readers->add_option("ROOM", room, "room id")->required();
+  readers->add_flag("--json", json, "as JSON");
+
   auto* templates = app.add_subcommand("templates", "list the record templates");
   templates->add_flag("--json", json, "one JSON object per line, with its schema");
 
@@ -254,6 +262,8 @@ int main(int argc, char** argv) {
     const Context ctx{global, StateStore(StateStore::default_home())};
     if (login->parsed()) return musubi::cli::login(ctx, login_name);
     if (logout->parsed()) return musubi::cli::logout(ctx);
+    if (read->parsed()) return musubi::cli::mark_read(ctx, room, read_seq);
+    if (readers->parsed()) return musubi::cli::read_state(ctx, room, json);
     if (templates->parsed()) return list_templates(ctx, json);
     if (record->parsed()) return post_record(ctx, room, template_id, file);
     if (plan->parsed()) return current_plan(ctx, room, json);

@@ -11,6 +11,7 @@
 #include "clients/cli/vocabulary.hpp"
 #include "protocol/care_operations.hpp"
 #include "protocol/operations.hpp"
+#include "protocol/receipt_operations.hpp"
 
 namespace musubi::cli {
 
@@ -26,7 +27,8 @@ int list_rooms(const Context& ctx, bool as_json) {
       std::cout << text_of(room, "room") << "\t" << text_of(room, "title") << "\t"
                 << text_of(room, "role") << "\t" << text_of(room, "last_seq") << "\t"
                 << text_of(room, "members") << "\t"
-                << (room.value("closed", false) ? "closed" : "open") << "\n";
+                << (room.value("closed", false) ? "closed" : "open") << "\t"
+                << text_of(room, "unread") << " unread\n";
     }
   }
   std::cout << std::flush;
@@ -119,6 +121,36 @@ int list_members(const Context& ctx, const std::string& room, bool as_json) {
                 << words->ja("professions", member.value("profession", "")) << "\t"
                 << text_of(member.value("org", json::object()), "name") << "\n";
     }
+  }
+  std::cout << std::flush;
+  return 0;
+}
+
+int mark_read(const Context& ctx, const std::string& room, std::optional<std::int64_t> seq) {
+  auto session = open_stored_session(ctx.options, ctx.store.load());
+  if (!seq) {
+    seq = session->call(protocol::op::read_state, {{"room", room}}).value("last_seq", 0);
+    if (*seq < 1) return 0;
+  }
+  const auto result = session->call(protocol::op::mark_read, {{"room", room}, {"seq", *seq}});
+  std::cout << text_of(result, "last_read_seq") << std::endl;
+  return 0;
+}
+
+int read_state(const Context& ctx, const std::string& room, bool as_json) {
+  auto session = open_stored_session(ctx.options, ctx.store.load());
+  const auto state = session->call(protocol::op::read_state, {{"room", room}});
+  if (as_json) {
+    std::cout << json_line(state) << std::endl;
+    return 0;
+  }
+  const auto last = state.value("last_seq", 0);
+  for (const auto& m : state.value("members", json::array())) {
+    const auto read = m.value("last_read_seq", 0);
+    std::cout << text_of(m, "login") << "\t" << text_of(m, "name") << "\t" << read
+              << (read >= last ? "\tread everything"
+                               : "\t" + std::to_string(last - read) + " not read")
+              << "\n";
   }
   std::cout << std::flush;
   return 0;

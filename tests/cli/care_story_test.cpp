@@ -60,7 +60,7 @@ TEST_F(CareStory, RequestAcceptedThenPostTailHistoryRestartAndLogout) {
   EXPECT_EQ(shown[0]["state"], "open");
   EXPECT_EQ(shown[0]["room"], room);
   // Opened (seq 1), tanaka added (2), the physician added (3).
-  EXPECT_EQ(tanaka.ok({"rooms"}), room + "\t佐藤 一郎 様\tmember\t3\t3\topen\n");
+  EXPECT_EQ(tanaka.ok({"rooms"}), room + "\t佐藤 一郎 様\tmember\t3\t3\topen\t3 unread\n");
   const auto info = sato.ok({"room", "info", room});
   EXPECT_NE(info.find("physician  takes part\n"), std::string::npos) << info;
   EXPECT_NE(info.find("stand-in   -\n"), std::string::npos) << info;

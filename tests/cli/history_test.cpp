@@ -101,7 +101,7 @@ TEST_F(History, PostRefusesTextThatIsNotUtf8) {
 
 TEST_F(History, RoomsListsTitleRoleLastSeqAndMembers) {
   sato_->ok({"post", room_, "一"});
-  EXPECT_EQ(sato_->ok({"rooms"}), room_ + "\t佐藤 一郎 様\tadmin\t2\t1\topen\n");
+  EXPECT_EQ(sato_->ok({"rooms"}), room_ + "\t佐藤 一郎 様\tadmin\t2\t1\topen\t0 unread\n");
   const auto rooms = json_lines(sato_->ok({"rooms", "--json"}));
   ASSERT_EQ(rooms.size(), 1u);
   EXPECT_EQ(rooms[0]["room"], room_);

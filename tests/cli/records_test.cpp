@@ -91,5 +91,21 @@ TEST_F(Records, AttachDownloadAndFhirExport) {
   EXPECT_EQ(bundle["type"], "document");
 }
 
+TEST_F(Records, ReadMarksTheRoomAndReadersShowWhoHasReadIt) {
+  const auto nurse = signed_in_user("sato", "佐藤 花子");
+  const auto pharmacist = signed_in_user("ito", "伊藤 薬剤師", kStation, "pharmacist");
+  const auto room = open_room(nurse, "佐藤 一郎");
+  nurse.ok({"room", "add", room, "ito"});
+  const auto seq = trim(nurse.ok({"post", room, "麻薬の残数を確認してください"}));
+  EXPECT_NE(pharmacist.ok({"rooms"}).find("\t3 unread\n"), std::string::npos);
+  EXPECT_EQ(pharmacist.ok({"read", room}), seq + "\n");
+  EXPECT_NE(pharmacist.ok({"rooms"}).find("\t0 unread\n"), std::string::npos);
+  const auto readers = nurse.ok({"readers", room});
+  EXPECT_NE(readers.find("ito\t伊藤 薬剤師\t" + seq + "\tread everything\n"), std::string::npos)
+      << readers;
+  EXPECT_NE(readers.find("sato\t佐藤 花子\t0\t" + seq + " not read\n"), std::string::npos)
+      << readers;
+}
+
 }  // namespace
 }  // namespace musubi::testing

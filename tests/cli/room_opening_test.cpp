@@ -354,7 +354,7 @@ TEST_F(RoomOpening, ClosedRoomIsReadOnlyAndKept) {
   EXPECT_EQ(events[0]["type"], "room_closed");
   EXPECT_EQ(events[0]["reason"], "death");
   EXPECT_EQ(events[0]["note"], "自宅にて看取り");
-  EXPECT_EQ(tanaka.ok({"rooms"}), room + "\t佐藤 一郎 様\tmember\t4\t2\tclosed\n");
+  EXPECT_EQ(tanaka.ok({"rooms"}), room + "\t佐藤 一郎 様\tmember\t4\t2\tclosed\t4 unread\n");
   const auto info = tanaka.ok({"room", "info", room});
   EXPECT_NE(info.find(", 死亡（看取り） (death): 自宅にて看取り; read-only\n"), std::string::npos)
       << info;

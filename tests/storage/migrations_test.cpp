@@ -43,7 +43,7 @@ class Migrations : public ::testing::Test {
 };
 
 TEST_F(Migrations, LatestVersionIsTwo) {
-  EXPECT_EQ(latest_schema_version(), 2);
+  EXPECT_EQ(latest_schema_version(), 3);
 }
 
 TEST_F(Migrations, FreshFileGetsTheLatestVersion) {
@@ -89,7 +89,7 @@ TEST_F(Migrations, FileWithNewerVersionIsRefusedAndLeftUntouched) {
     FAIL() << "migrate accepted a newer schema";
   } catch (const SqliteError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "database schema version 3 is newer than this build knows (2)");
+              "database schema version 4 is newer than this build knows (3)");
   }
   EXPECT_EQ(user_version(db), latest_schema_version() + 1);
   EXPECT_EQ(table_count(db), 0);

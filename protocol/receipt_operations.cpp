@@ -1,0 +1,34 @@
+#include "protocol/receipt_operations.hpp"
+
+namespace musubi::protocol {
+
+using nlohmann::json;
+
+namespace {
+constexpr std::size_t kMaxIdChars = 64;
+}  // namespace
+
+std::optional<FieldError> parse(const json& body, const BodyLimits&, MarkRead& out) {
+  FieldReader r(body);
+  out.room = r.string("room", 1, kMaxIdChars);
+  out.seq = r.integer("seq", 1, INT64_MAX);
+  return r.error();
+}
+
+std::optional<FieldError> parse(const json& body, const BodyLimits&, ShareReadState& out) {
+  FieldReader r(body);
+  out.room = r.string("room", 1, kMaxIdChars);
+  const auto it = body.find("shared");
+  if (!r.error()) {
+    if (it == body.end()) {
+      r.fail(Errc::invalid_request, "body.shared: required");
+    } else if (!it->is_boolean()) {
+      r.fail(Errc::invalid_request, "body.shared: expected true or false");
+    } else {
+      out.shared = it->get<bool>();
+    }
+  }
+  return r.error();
+}
+
+}  // namespace musubi::protocol

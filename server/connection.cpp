@@ -8,9 +8,12 @@
 #include "protocol/receipt_operations.hpp"
 #include "protocol/record_operations.hpp"
 #include "protocol/room_event.hpp"
+#include "server/clock.hpp"
 #include "server/connection_registry.hpp"
 #include "server/log.hpp"
 #include "server/room_hub.hpp"
+#include "storage/audit.hpp"
+#include "storage/store.hpp"
 
 namespace musubi::server {
 
@@ -198,6 +201,15 @@ void Connection::finish(const json& id, std::optional<OperationResult> result) {
       reply_error(id, code, message);
     });
     return;
+  }
+  if (auto audit = std::move(result->read_audit)) {
+    services_.store.write(
+        [audit = std::move(*audit)](storage::Database& db) {
+          storage::append_audit(db, now_ms(), audit.user_id, audit.action, audit.room_id,
+                                audit.detail);
+          return true;
+        },
+        [](std::optional<bool>) {});
   }
   on_strand([this, id, body = std::move(result->result)] { reply_ok(id, body); });
   deliver(*result, services_.hub, services_.registry);

@@ -92,19 +92,10 @@ void Connection::post(const protocol::Request& request) {
 void Connection::history(const protocol::Request& request) {
   protocol::FetchHistory body;
   if (!parse_body(request, body)) return;
-  struct Page {
-    OperationResult reply;
-    std::int64_t room_id = 0;
-    std::string audit_detail;
-  };
   services_.store.read(
       [user_id = identity_->user_id, body = std::move(body)](storage::Database& db) {
-        Page page;
         const auto room = storage::find_membership(db, body.room, user_id);
-        if (!room) {
-          page.reply = OperationResult::failure(Errc::not_found, kRoomNotFound);
-          return page;
-        }
+        if (!room) return OperationResult::failure(Errc::not_found, kRoomNotFound);
         storage::EventRange range;
         range.from = body.from.value_or(1);
         range.to = body.to.value_or(INT64_MAX);
@@ -116,31 +107,21 @@ void Connection::history(const protocol::Request& request) {
         json list = json::array();
         for (const auto& e : events)
           list.push_back(protocol::to_json(to_room_event(e, room->public_id)));
-        page.reply.result = json{{"room", room->public_id},
-                                 {"events", std::move(list)},
-                                 {"has_more", has_more},
-                                 {"last_seq", storage::last_seq(db, room->room_id)}};
-        page.room_id = room->room_id;
-        page.audit_detail = events.empty() ? "events=0"
-                                           : "seq=" + std::to_string(events.front().seq) + ".." +
-                                                 std::to_string(events.back().seq) +
-                                                 " events=" + std::to_string(events.size());
-        return page;
+        OperationResult r;
+        r.result = json{{"room", room->public_id},
+                        {"events", std::move(list)},
+                        {"has_more", has_more},
+                        {"last_seq", storage::last_seq(db, room->room_id)}};
+        // Every read of a room's history is audited: who, which room, which range.
+        r.read_audit = OperationResult::ReadAudit{
+            user_id, "history.read", room->room_id,
+            events.empty() ? "events=0"
+                           : "seq=" + std::to_string(events.front().seq) + ".." +
+                                 std::to_string(events.back().seq) +
+                                 " events=" + std::to_string(events.size())};
+        return r;
       },
-      [this, keep = transport_.keep_alive(), id = request.id,
-       user_id = identity_->user_id](std::optional<Page> page) mutable {
-        if (page && !page->reply.error) {
-          // Every read of a room's history is audited: who, which room, which range.
-          services_.store.write(
-              [user_id, room_id = page->room_id,
-               detail = page->audit_detail](storage::Database& db) {
-                storage::append_audit(db, now_ms(), user_id, "history.read", room_id, detail);
-                return true;
-              },
-              [](std::optional<bool>) {});
-        }
-        finish(id, page ? std::optional(std::move(page->reply)) : std::nullopt);
-      });
+      finisher(request.id));
 }
 
 }  // namespace musubi::server

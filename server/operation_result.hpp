@@ -36,6 +36,17 @@ struct OperationResult {
   };
   std::vector<Notice> notices;
 
+  // A read to record in the audit log once answered (history, the current plan). It is queued
+  // in the next group commit, not awaited: a read costs no fsync. Writes audit in their own
+  // transaction instead.
+  struct ReadAudit {
+    std::int64_t user_id = 0;
+    std::string action;
+    std::int64_t room_id = 0;
+    std::string detail;
+  };
+  std::optional<ReadAudit> read_audit;
+
   // Adds a notice for `user`; room.removed for `room` also makes them stop following it.
   void notify(std::int64_t user, std::string_view event, const nlohmann::json& body,
               std::int64_t room = 0);

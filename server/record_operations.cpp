@@ -214,39 +214,21 @@ void Connection::withdraw(const protocol::Request& request) {
 void Connection::current_plan(const protocol::Request& request) {
   protocol::RoomRef body;
   if (!parse_body(request, body)) return;
-  struct Plan {
-    OperationResult reply;
-    std::int64_t room_id = 0;
-  };
   services_.store.read(
       [user_id = identity_->user_id, room = std::move(body.room)](storage::Database& db) {
-        Plan plan;
         const auto membership = storage::find_membership(db, room, user_id);
-        if (!membership) {
-          plan.reply = OperationResult::failure(Errc::not_found, kRoomNotFound);
-          return plan;
-        }
-        plan.room_id = membership->room_id;
-        plan.reply.result = json{{"room", room}};
+        if (!membership) return OperationResult::failure(Errc::not_found, kRoomNotFound);
+        OperationResult r;
+        r.result = json{{"room", room}};
         for (const auto id : kPlanTemplates) {
           const auto record = storage::current_record(db, membership->room_id, id);
-          plan.reply.result[std::string(id)] = record ? current_view(db, *record) : json(nullptr);
+          r.result[std::string(id)] = record ? current_view(db, *record) : json(nullptr);
         }
-        return plan;
+        // A read of the patient's wishes, audited like a history read.
+        r.read_audit = OperationResult::ReadAudit{user_id, "plan.read", membership->room_id, ""};
+        return r;
       },
-      [this, keep = transport_.keep_alive(), id = request.id,
-       user_id = identity_->user_id](std::optional<Plan> plan) mutable {
-        // A read of the patient's wishes, audited like a history read (queued, not awaited).
-        if (plan && !plan->reply.error) {
-          services_.store.write(
-              [user_id, room_id = plan->room_id](storage::Database& db) {
-                storage::append_audit(db, now_ms(), user_id, "plan.read", room_id, "");
-                return true;
-              },
-              [](std::optional<bool>) {});
-        }
-        finish(id, plan ? std::optional(std::move(plan->reply)) : std::nullopt);
-      });
+      finisher(request.id));
 }
 
 void Connection::export_fhir(const protocol::Request& request) {

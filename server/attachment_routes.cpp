@@ -49,6 +49,19 @@ HttpRefusal unauthorized() {
           "send a valid session token: Authorization: Bearer <token>"};
 }
 
+// The uploader's room, if it takes posts; otherwise its refusal in HTTP terms.
+std::variant<storage::Membership, HttpRefusal> upload_room(storage::Database& db,
+                                                           std::string_view room,
+                                                           std::int64_t user_id) {
+  auto writable = writable_room(db, room, user_id);
+  if (auto* membership = std::get_if<storage::Membership>(&writable)) return std::move(*membership);
+  const auto& refusal = std::get<OperationResult>(writable);
+  if (refusal.error == protocol::Errc::room_closed) {
+    return HttpRefusal{http::status::conflict, "room_closed", refusal.message};
+  }
+  return HttpRefusal{http::status::not_found, "not_found", refusal.message};
+}
+
 HttpRefusal not_found() {
   return {http::status::not_found, "not_found", "no such attachment"};
 }
@@ -156,11 +169,8 @@ void HttpSession::start_upload() {
        ttl](storage::Database& db) -> std::variant<std::int64_t, HttpRefusal> {
         const auto holder = use_session_token(db, hash, now_ms(), ttl);
         if (!holder) return unauthorized();
-        const auto membership = storage::find_membership(db, room, holder->user.id);
-        if (!membership) return HttpRefusal{http::status::not_found, "not_found", kRoomNotFound};
-        if (membership->closed) {
-          return HttpRefusal{http::status::conflict, "room_closed", kRoomClosed};
-        }
+        auto target = upload_room(db, room, holder->user.id);
+        if (auto* refusal = std::get_if<HttpRefusal>(&target)) return std::move(*refusal);
         return holder->user.id;
       },
       [self = shared_from_this()](std::optional<std::variant<std::int64_t, HttpRefusal>> outcome) {
@@ -210,17 +220,15 @@ void HttpSession::on_upload_body(std::int64_t user_id, beast::error_code ec, std
 
 // On the work pool.
 void HttpSession::store_upload(std::int64_t user_id, HttpRequest request) {
-  auto answer = [self = shared_from_this()](HttpRequest req, http::status status,
-                                            std::string body) {
-    boost::asio::dispatch(self->stream_.get_executor(),
-                          [self, req = std::move(req), status, body = std::move(body)]() mutable {
-                            self->write(json_response(req, status, std::move(body)));
-                          });
+  // Answers on the connection's executor (this runs on the work pool, then in a storage
+  // callback).
+  auto respond = [self = shared_from_this()](HttpResponse response) {
+    boost::asio::dispatch(
+        self->stream_.get_executor(),
+        [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
   };
   auto refusal = [&](http::status status, std::string_view code, std::string_view message) {
-    request.body().clear();
-    answer(std::move(request), status,
-           protocol::dump(json{{"error", {{"code", code}, {"message", message}}}}));
+    respond(error_response(request, status, code, message));
   };
   const auto detected = detect_file_type(request.body());
   if (!detected) {
@@ -251,12 +259,9 @@ void HttpSession::store_upload(std::int64_t user_id, HttpRequest request) {
   services_.store.write(
       [a = std::move(a), room](storage::Database& db) mutable -> std::variant<json, HttpRefusal> {
         // Checked again: membership may have changed while the file travelled.
-        const auto membership = storage::find_membership(db, room, a.uploader_id);
-        if (!membership) return HttpRefusal{http::status::not_found, "not_found", kRoomNotFound};
-        if (membership->closed) {
-          return HttpRefusal{http::status::conflict, "room_closed", kRoomClosed};
-        }
-        a.room_id = membership->room_id;
+        auto target = upload_room(db, room, a.uploader_id);
+        if (auto* refused = std::get_if<HttpRefusal>(&target)) return std::move(*refused);
+        a.room_id = std::get<storage::Membership>(target).room_id;
         a.uploaded_ms = now_ms();
         a.id = storage::insert_attachment(db, a);
         storage::append_audit(
@@ -266,19 +271,17 @@ void HttpSession::store_upload(std::int64_t user_id, HttpRequest request) {
         view["room"] = room;
         return view;
       },
-      [answer, request = std::move(request)](
-          std::optional<std::variant<json, HttpRefusal>> outcome) mutable {
+      [respond,
+       request = std::move(request)](std::optional<std::variant<json, HttpRefusal>> outcome) {
         if (!outcome) {
-          return answer(std::move(request), http::status::service_unavailable,
-                        R"({"error":{"code":"unavailable","message":"storage unavailable"}})");
+          return respond(error_response(request, http::status::service_unavailable, "unavailable",
+                                        "storage unavailable"));
         }
         if (const auto* r = std::get_if<HttpRefusal>(&*outcome)) {
-          return answer(
-              std::move(request), r->status,
-              protocol::dump(json{{"error", {{"code", r->code}, {"message", r->message}}}}));
+          return respond(error_response(request, r->status, r->code, r->message));
         }
-        answer(std::move(request), http::status::created,
-               protocol::dump(json{{"attachment", std::get<json>(*outcome)}}));
+        respond(json_response(request, http::status::created,
+                              protocol::dump(json{{"attachment", std::get<json>(*outcome)}})));
       });
 }
 

@@ -6,15 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_fixture.hpp"
+#include "tests/support/template_examples.hpp"
 
 namespace musubi::testing {
 namespace {
 
 using Records = CliTest;
 using nlohmann::json;
-
-const std::filesystem::path kExamples =
-    std::filesystem::path(MUSUBI_SOURCE_DIR) / "tests" / "protocol" / "templates";
 
 TEST_F(Records, ANurseRecordsThePlanAndAHelperReadsItInOneCommand) {
   const auto nurse = signed_in_user("sato", "佐藤 花子");
@@ -23,8 +21,8 @@ TEST_F(Records, ANurseRecordsThePlanAndAHelperReadsItInOneCommand) {
   nurse.ok({"room", "add", room, "kato"});
 
   EXPECT_NE(nurse.ok({"templates"}).find("emergency_plan\t急変時対応"), std::string::npos);
-  const auto plan_file = (kExamples / "emergency_plan" / "valid-full.json").string();
-  const auto acp_file = (kExamples / "acp_decision" / "valid-minimal.json").string();
+  const auto plan_file = (kTemplateExamples / "emergency_plan" / "valid-full.json").string();
+  const auto acp_file = (kTemplateExamples / "acp_decision" / "valid-minimal.json").string();
   const auto plan_seq = trim(nurse.ok({"record", room, "emergency_plan", plan_file}));
   const auto acp_seq = trim(nurse.ok({"record", room, "acp_decision", "-"}, read_file(acp_file)));
 
@@ -84,7 +82,7 @@ TEST_F(Records, AttachDownloadAndFhirExport) {
   EXPECT_EQ(spoofed.exit_code(), 1);
   EXPECT_NE(spoofed.err.find("only PDF, JPEG and PNG"), std::string::npos) << spoofed.err;
 
-  const auto summary = (kExamples / "discharge_summary" / "valid-full.json").string();
+  const auto summary = (kTemplateExamples / "discharge_summary" / "valid-full.json").string();
   const auto seq = trim(nurse.ok({"record", room, "discharge_summary", summary}));
   const auto bundle = json::parse(pharmacist.ok({"export-fhir", room, seq, "-o", "-"}));
   EXPECT_EQ(bundle["resourceType"], "Bundle");

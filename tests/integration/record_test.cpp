@@ -1,11 +1,11 @@
 // Structured records (templates), corrections, withdrawals and the current plan, over real TLS.
 #include <filesystem>
-#include <fstream>
 #include <set>
 
 #include <gtest/gtest.h>
 
 #include "tests/support/protocol_helpers.hpp"
+#include "tests/support/template_examples.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace musubi::testing {
@@ -14,35 +14,10 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-const fs::path kExamples = fs::path(MUSUBI_SOURCE_DIR) / "tests" / "protocol" / "templates";
 const char* const kTemplates[] = {"discharge_summary", "admission_info",   "acp_decision",
                                   "emergency_plan",    "end_of_life_note", "daily_care_note"};
 
 const json kDailyNote = {{"observed_at", "2026-11-25T10:00:00+09:00"}};
-
-json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  return json::parse(in);
-}
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
-    text.pop_back();
-  return text;
-}
-
-// Example files of one template whose name starts with `prefix` ("valid-" or "invalid-").
-std::vector<fs::path> examples(const std::string& id, const std::string& prefix) {
-  std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(kExamples / id)) {
-    const auto name = e.path().filename().string();
-    if (name.starts_with(prefix) && e.path().extension() == ".json") out.push_back(e.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 class Records : public ::testing::Test {
  protected:
@@ -84,7 +59,7 @@ TEST_F(Records, TheCatalogListsEveryTemplateWithJapaneseAndEnglishTitles) {
 TEST_F(Records, EveryValidExampleIsAcceptedAndReachesTheRoom) {
   ok(helper->request("room.subscribe", {{"rooms", {{{"room", room}}}}}));
   for (const char* id : kTemplates) {
-    const auto valid = examples(id, "valid-");
+    const auto valid = template_examples(id, "valid-");
     ASSERT_FALSE(valid.empty()) << id;
     for (const auto& file : valid) {
       const auto content = read_json(file);
@@ -102,12 +77,12 @@ TEST_F(Records, EveryValidExampleIsAcceptedAndReachesTheRoom) {
 
 TEST_F(Records, EveryInvalidExampleIsRefusedNamingItsField) {
   for (const char* id : kTemplates) {
-    const auto invalid = examples(id, "invalid-");
+    const auto invalid = template_examples(id, "invalid-");
     ASSERT_GE(invalid.size(), 4u) << id;
     for (const auto& file : invalid) {
       auto expect = file;
       expect.replace_extension(".expect");
-      const std::string field = read_text(expect);
+      const std::string field = read_first_line(expect);
       const auto reply = vn->request(
           "room.post_record", {{"room", room}, {"template", id}, {"content", read_json(file)}});
       EXPECT_FALSE(reply.ok) << file;
@@ -132,7 +107,7 @@ TEST_F(Records, UnknownTemplatesAndNonObjectsAreRefused) {
 }
 
 TEST_F(Records, TheCurrentPlanFollowsNewRecordsRevisionsAndWithdrawals) {
-  const auto acp = read_json(examples("acp_decision", "valid-").front());
+  const auto acp = read_json(template_examples("acp_decision", "valid-").front());
   auto plan = ok(helper->request("room.current_plan", {{"room", room}}));
   EXPECT_TRUE(plan["acp_decision"].is_null());
   EXPECT_TRUE(plan["emergency_plan"].is_null());
@@ -174,7 +149,7 @@ TEST_F(Records, TheCurrentPlanFollowsNewRecordsRevisionsAndWithdrawals) {
   EXPECT_EQ(plan["acp_decision"]["content"], acp);
 
   // The emergency plan is the other half of the same answer.
-  const auto emergency = read_json(examples("emergency_plan", "valid-").front());
+  const auto emergency = read_json(template_examples("emergency_plan", "valid-").front());
   const auto plan_seq = post_record(*vn, "emergency_plan", emergency)["seq"];
   plan = ok(helper->request("room.current_plan", {{"room", room}}));
   EXPECT_EQ(plan["emergency_plan"]["seq"], plan_seq);
@@ -256,7 +231,7 @@ TEST_F(Records, AClosedRoomTakesNoRecordsOrCorrections) {
 }
 
 TEST_F(Records, ADischargeSummaryExportsAsAFhirDocumentOfItsLatestRevision) {
-  const auto summary = read_json(examples("discharge_summary", "valid-full").front());
+  const auto summary = read_json(template_examples("discharge_summary", "valid-full").front());
   const auto seq = post_record(*vn, "discharge_summary", summary)["seq"].get<std::int64_t>();
   auto corrected = summary;
   corrected["hospital_course"] = "入院後、利尿薬の調整で心不全は改善した。";

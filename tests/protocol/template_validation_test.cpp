@@ -10,36 +10,16 @@
 #include <gtest/gtest.h>
 
 #include "protocol/template_catalog.hpp"
+#include "tests/support/template_examples.hpp"
 
 namespace musubi::protocol {
 namespace {
 
+using musubi::testing::read_first_line;
+using musubi::testing::read_json;
+using musubi::testing::template_examples;
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-const fs::path kExamples = fs::path(MUSUBI_SOURCE_DIR) / "tests" / "protocol" / "templates";
-
-json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  return json::parse(in);
-}
-
-std::string read_line(const fs::path& file) {
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-std::vector<fs::path> examples(const std::string& id, const std::string& prefix) {
-  std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(kExamples / id)) {
-    const auto name = e.path().filename().string();
-    if (name.starts_with(prefix) && e.path().extension() == ".json") out.push_back(e.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 // The subschema a local $ref ("#/$defs/name") points at, followed until it is not a $ref.
 const json* deref(const json& root, const json* schema) {
@@ -128,7 +108,7 @@ class TemplateExamples : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(TemplateExamples, ValidExamplesPass) {
-  const auto files = examples(GetParam(), "valid-");
+  const auto files = template_examples(GetParam(), "valid-");
   ASSERT_GE(files.size(), 2u);
   for (const auto& file : files) {
     const auto error = tpl().validator->validate(read_json(file));
@@ -137,14 +117,14 @@ TEST_P(TemplateExamples, ValidExamplesPass) {
 }
 
 TEST_P(TemplateExamples, InvalidExamplesAreRefusedNamingTheField) {
-  const auto files = examples(GetParam(), "invalid-");
+  const auto files = template_examples(GetParam(), "invalid-");
   ASSERT_GE(files.size(), 5u);
   for (const auto& file : files) {
     auto expect = file;
     expect.replace_extension(".expect");
     const auto error = tpl().validator->validate(read_json(file));
     ASSERT_TRUE(error) << file.filename() << " passed";
-    EXPECT_EQ(error->path, read_line(expect)) << file.filename() << ": " << error->message;
+    EXPECT_EQ(error->path, read_first_line(expect)) << file.filename() << ": " << error->message;
     EXPECT_FALSE(error->message.empty());
   }
 }
@@ -152,7 +132,7 @@ TEST_P(TemplateExamples, InvalidExamplesAreRefusedNamingTheField) {
 TEST_P(TemplateExamples, EveryRequiredFieldTypeAndEnumerationIsEnforced) {
   std::size_t checked = 0;
   std::map<std::string, std::size_t> by_kind;
-  for (const auto& file : examples(GetParam(), "valid-full")) {
+  for (const auto& file : template_examples(GetParam(), "valid-full")) {
     const auto example = read_json(file);
     std::vector<Variant> variants;
     collect(tpl().schema, tpl().schema, example, json::json_pointer(), "", variants);

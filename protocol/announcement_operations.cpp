@@ -77,20 +77,7 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, ListAnnounc
 
 std::optional<FieldError> parse(const json& body, const BodyLimits&, MarkAnnouncementsRead& out) {
   FieldReader r(body);
-  const json* ids = r.array("ids", kMaxMarkReadIds);
-  if (!ids) return r.error();
-  for (std::size_t i = 0; i < ids->size(); ++i) {
-    const json& id = (*ids)[i];
-    if (!id.is_number_integer() ||
-        (id.is_number_unsigned() &&
-         id.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) ||
-        id.get<std::int64_t>() < 1) {
-      r.fail(Errc::invalid_request,
-             "body.ids[" + std::to_string(i) + "]: expected a positive integer");
-      return r.error();
-    }
-    out.ids.push_back(id.get<std::int64_t>());
-  }
+  if (r.array("ids", kMaxMarkReadIds)) out.ids = r.id_list("ids", kMaxMarkReadIds);
   return r.error();
 }
 

@@ -131,6 +131,36 @@ std::int64_t FieldReader::integer(std::string_view name, std::int64_t min, std::
   return optional_integer(name, min, max).value_or(0);
 }
 
+bool FieldReader::boolean(std::string_view name, bool fallback) {
+  const json* value = find(name, false);
+  if (!value) return fallback;
+  if (!value->is_boolean()) {
+    fail(Errc::invalid_request, where(name) + ": expected true or false");
+    return fallback;
+  }
+  return value->get<bool>();
+}
+
+std::vector<std::int64_t> FieldReader::id_list(std::string_view name, std::size_t max_items) {
+  std::vector<std::int64_t> out;
+  if (!find(name, false)) return out;
+  const json* items = array(name, max_items);
+  if (!items) return out;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const json& item = (*items)[i];
+    if (!item.is_number_integer() ||
+        (item.is_number_unsigned() &&
+         item.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) ||
+        item.get<std::int64_t>() < 1) {
+      fail(Errc::invalid_request,
+           where(name) + "[" + std::to_string(i) + "]: expected a positive integer");
+      return {};
+    }
+    out.push_back(item.get<std::int64_t>());
+  }
+  return out;
+}
+
 std::string FieldReader::date(std::string_view name) {
   std::string text = string(name, 1, 64);
   if (!error_ && !is_calendar_date(text)) {

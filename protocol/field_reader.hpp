@@ -35,6 +35,10 @@ class FieldReader {
   std::int64_t integer(std::string_view name, std::int64_t min, std::int64_t max);
   std::optional<std::int64_t> optional_integer(std::string_view name, std::int64_t min,
                                                std::int64_t max);
+  // Optional true/false; `fallback` when absent.
+  bool boolean(std::string_view name, bool fallback);
+  // Optional array of positive integers; empty when absent.
+  std::vector<std::int64_t> id_list(std::string_view name, std::size_t max_items);
   // Required calendar date "YYYY-MM-DD".
   std::string date(std::string_view name);
   // Required string that must be one of `allowed`.

@@ -53,6 +53,7 @@ std::optional<FieldError> parse(const json& body, const BodyLimits& limits, Post
   // A photo or a PDF may go without words.
   out.text = r.string("text", out.attachments.empty() ? 1 : 0, limits.max_text_chars);
   out.nonce = r.optional_string("nonce", 1, kMaxIdChars);
+  out.addressing = read_addressing(r);
   return r.error();
 }
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/addressing.hpp"
 #include "protocol/field_reader.hpp"
 
 namespace musubi::protocol {
@@ -66,6 +67,7 @@ struct PostMessage {
   std::string text;                  // may be empty when there are attachments
   std::optional<std::string> nonce;  // client's id for the post; a retry with it is not repeated
   std::vector<std::string> attachments;  // ids of the poster's uploads to this room
+  Addressing addressing;
 };
 
 enum class Order { newest_first, oldest_first };

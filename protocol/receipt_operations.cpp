@@ -18,16 +18,10 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, MarkRead& o
 std::optional<FieldError> parse(const json& body, const BodyLimits&, ShareReadState& out) {
   FieldReader r(body);
   out.room = r.string("room", 1, kMaxIdChars);
-  const auto it = body.find("shared");
-  if (!r.error()) {
-    if (it == body.end()) {
-      r.fail(Errc::invalid_request, "body.shared: required");
-    } else if (!it->is_boolean()) {
-      r.fail(Errc::invalid_request, "body.shared: expected true or false");
-    } else {
-      out.shared = it->get<bool>();
-    }
+  if (!r.error() && (!body.contains("shared") || body["shared"].is_null())) {
+    r.fail(Errc::invalid_request, "body.shared: required");
   }
+  out.shared = r.boolean("shared", true);
   return r.error();
 }
 

@@ -30,6 +30,7 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, PostRecord&
   out.room = r.string("room", 1, kMaxIdChars);
   out.template_id = r.string("template", 1, kMaxIdChars);
   out.nonce = r.optional_string("nonce", 1, kMaxIdChars);
+  out.addressing = read_addressing(r);
   if (!r.error()) out.content = object_field(r, body, "content", true).value_or(json::object());
   return r.error();
 }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/addressing.hpp"
 #include "protocol/field_reader.hpp"
 #include "protocol/operations.hpp"
 
@@ -28,6 +29,7 @@ struct PostRecord {
   std::string template_id;
   nlohmann::json content;  // an object, validated against the template
   std::optional<std::string> nonce;
+  Addressing addressing;
 };
 
 // A correction of a message or record: a new revision of it, the original kept. A message is

@@ -29,6 +29,11 @@ inline constexpr std::string_view room_closed = "room_closed";
 inline constexpr std::string_view record = "record";          // a structured record (template)
 inline constexpr std::string_view revision = "revision";      // a correction of an earlier entry
 inline constexpr std::string_view withdrawal = "withdrawal";  // an earlier entry withdrawn
+// An emergency call's episode: raised, escalated to the next contacts, answered, closed.
+inline constexpr std::string_view emergency = "emergency";
+inline constexpr std::string_view emergency_escalated = "emergency_escalated";
+inline constexpr std::string_view emergency_response = "emergency_response";
+inline constexpr std::string_view emergency_closed = "emergency_closed";
 }  // namespace room_event_type
 
 struct Person {

@@ -133,6 +133,7 @@ void load_config_file(const std::filesystem::path& file, ServerConfig& config) {
       r.read("close_seconds", o.close_seconds);
       r.read("shutdown_seconds", o.shutdown_seconds);
       r.read("revocation_poll_ms", o.revocation_poll_ms);
+      r.read("emergency_escalation_seconds", o.emergency_escalation_seconds);
       r.finish();
     }
     top.finish();

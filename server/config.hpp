@@ -39,11 +39,12 @@ struct SecurityConfig {
 struct TimeoutConfig {
   int tls_handshake_seconds = 10;
   int http_request_seconds = 30;
-  int upload_seconds = 300;         // to send one attachment (20 MiB at about 0.5 Mbit/s)
-  int websocket_idle_seconds = 60;  // pings at half of it; a silent peer is dropped
-  int close_seconds = 5;            // to deliver queued frames and the close frame
-  int shutdown_seconds = 10;        // for the whole drain on SIGTERM
-  int revocation_poll_ms = 500;     // to notice `musubid user disable` from another process
+  int upload_seconds = 300;                // to send one attachment (20 MiB at about 0.5 Mbit/s)
+  int websocket_idle_seconds = 60;         // pings at half of it; a silent peer is dropped
+  int close_seconds = 5;                   // to deliver queued frames and the close frame
+  int shutdown_seconds = 10;               // for the whole drain on SIGTERM
+  int revocation_poll_ms = 500;            // to notice `musubid user disable` from another process
+  int emergency_escalation_seconds = 180;  // before an unanswered emergency alerts the next tier
 };
 
 // Everything musubid can be told. Defaults < config file < command-line flags.

@@ -5,11 +5,14 @@
 #include "musubi_version.hpp"
 #include "protocol/admin_operations.hpp"
 #include "protocol/care_operations.hpp"
+#include "protocol/emergency_operations.hpp"
+#include "protocol/notification_operations.hpp"
 #include "protocol/receipt_operations.hpp"
 #include "protocol/record_operations.hpp"
 #include "protocol/room_event.hpp"
 #include "server/clock.hpp"
 #include "server/connection_registry.hpp"
+#include "server/emergency_escalator.hpp"
 #include "server/log.hpp"
 #include "server/room_hub.hpp"
 #include "storage/audit.hpp"
@@ -48,6 +51,13 @@ const std::unordered_map<std::string_view, Connection::Operation>& Connection::o
       {op::mark_read, {&Connection::mark_read, true}},
       {op::read_state, {&Connection::read_state, true}},
       {op::share_read_state, {&Connection::share_read_state, true}},
+      {op::list_inbox, {&Connection::list_inbox, true}},
+      {op::mark_inbox_read, {&Connection::mark_inbox_read, true}},
+      {op::acknowledge, {&Connection::acknowledge, true}},
+      {op::acknowledgements, {&Connection::acknowledgements, true}},
+      {op::raise_emergency, {&Connection::raise_emergency, true}},
+      {op::emergency_status, {&Connection::emergency_status, true}},
+      {op::close_emergency, {&Connection::close_emergency, true}},
       {op::register_patient, {&Connection::register_patient, true}},
       {op::get_patient, {&Connection::get_patient, true}},
       {op::list_patients, {&Connection::list_patients, true}},
@@ -210,6 +220,9 @@ void Connection::finish(const json& id, std::optional<OperationResult> result) {
           return true;
         },
         [](std::optional<bool>) {});
+  }
+  if (const auto& due = result->escalation) {
+    services_.escalator.schedule(due->emergency_id, due->at_ms);
   }
   on_strand([this, id, body = std::move(result->result)] { reply_ok(id, body); });
   deliver(*result, services_.hub, services_.registry);

@@ -116,6 +116,15 @@ class Connection {
   void share_read_state(const protocol::Request& request);
   // The vocabulary (vocabulary_operation.cpp).
   void vocabulary(const protocol::Request& request);
+
+  void list_inbox(const protocol::Request& request);
+  void mark_inbox_read(const protocol::Request& request);
+  void acknowledge(const protocol::Request& request);
+  void acknowledgements(const protocol::Request& request);
+
+  void raise_emergency(const protocol::Request& request);
+  void emergency_status(const protocol::Request& request);
+  void close_emergency(const protocol::Request& request);
   // Rooms (room_operations.cpp).
   void list_rooms(const protocol::Request& request);
   void room_info(const protocol::Request& request);

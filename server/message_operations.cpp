@@ -5,6 +5,7 @@
 #include "protocol/timestamp.hpp"
 #include "server/clock.hpp"
 #include "server/connection.hpp"
+#include "server/post_addressing.hpp"
 #include "server/room_access.hpp"
 #include "server/room_log.hpp"
 #include "server/stored_event_mapping.hpp"
@@ -65,6 +66,9 @@ void Connection::post(const protocol::Request& request) {
         auto uploads = own_uploads(db, body.attachments, room->room_id, me.user_id);
         if (auto* refusal = std::get_if<OperationResult>(&uploads)) return std::move(*refusal);
         const auto& files = std::get<std::vector<storage::Attachment>>(uploads);
+        auto addressed = address_post(db, room->room_id, me.user_id, body.addressing, false);
+        if (auto* refusal = std::get_if<OperationResult>(&addressed)) return std::move(*refusal);
+        const auto& addressing = std::get<AddressedPost>(addressed);
         json content = {{"text", std::move(body.text)}};
         if (!files.empty()) {
           content["attachments"] = json::array();
@@ -75,15 +79,19 @@ void Connection::post(const protocol::Request& request) {
                                                   {"size", a.size},
                                                   {"sha256", a.sha256}});
         }
+        addressing.describe(content);
         const auto now = now_ms();
         r.broadcasts.push_back(append_room_event(
             db, room->room_id, room->public_id, protocol::room_event_type::message,
             {me.login, me.name}, me.user_id, std::move(content), 0, now, std::move(body.nonce)));
+        const auto seq = r.broadcasts.back()->seq;
         for (const auto& a : files)
-          storage::attach_to_event(db, a.id, r.broadcasts.back()->seq);
+          storage::attach_to_event(db, a.id, seq);
+        const auto notified = addressing.notify(db, r, room->room_id, seq, now);
         r.result = json{{"room", room->public_id},
-                        {"seq", r.broadcasts.back()->seq},
-                        {"ts", protocol::format_timestamp(now)}};
+                        {"seq", seq},
+                        {"ts", protocol::format_timestamp(now)},
+                        {"notified", notified}};
         return r;
       },
       finisher(request.id));

@@ -47,6 +47,13 @@ struct OperationResult {
   };
   std::optional<ReadAudit> read_audit;
 
+  // An emergency's next escalation step, to time once committed.
+  struct EscalationDue {
+    std::int64_t emergency_id = 0;
+    std::int64_t at_ms = 0;
+  };
+  std::optional<EscalationDue> escalation;
+
   // Adds a notice for `user`; room.removed for `room` also makes them stop following it.
   void notify(std::int64_t user, std::string_view event, const nlohmann::json& body,
               std::int64_t room = 0);

@@ -4,6 +4,7 @@
 // (真正性).
 #include "protocol/record_operations.hpp"
 
+#include <algorithm>
 #include <variant>
 
 #include "protocol/fhir/discharge_bundle.hpp"
@@ -12,6 +13,8 @@
 #include "protocol/timestamp.hpp"
 #include "server/clock.hpp"
 #include "server/connection.hpp"
+#include "server/post_addressing.hpp"
+#include "server/record_view.hpp"
 #include "server/room_access.hpp"
 #include "server/room_log.hpp"
 #include "storage/audit.hpp"
@@ -30,6 +33,32 @@ namespace {
 
 // The plan a helper needs in one tap: the current ACP decision and emergency plan.
 constexpr std::string_view kPlanTemplates[] = {"acp_decision", "emergency_plan"};
+constexpr std::string_view kEndOfLifeNote = "end_of_life_note";
+
+// An emergency plan's contacts name members to alert (contacts[].member): each must be one, or
+// the alert would silently go nowhere.
+std::optional<OperationResult> unknown_plan_members(storage::Database& db, std::int64_t room_id,
+                                                    std::string_view template_id,
+                                                    const json& content) {
+  if (template_id != "emergency_plan") return std::nullopt;
+  const auto contacts = content.find("contacts");
+  if (contacts == content.end() || !contacts->is_array()) return std::nullopt;
+  std::optional<std::vector<domain::RoomMember>> members;
+  for (std::size_t i = 0; i < contacts->size(); ++i) {
+    const auto member = (*contacts)[i].find("member");
+    if (member == (*contacts)[i].end() || !member->is_string()) continue;
+    if (!members) members = routing_members(db, room_id);
+    const bool known = std::any_of(members->begin(), members->end(), [&](const auto& m) {
+      return m.login == member->get_ref<const std::string&>();
+    });
+    if (!known) {
+      return OperationResult::failure(Errc::invalid_request,
+                                      "body.content.contacts[" + std::to_string(i) +
+                                          "].member: no member of this room has this login");
+    }
+  }
+  return std::nullopt;
+}
 
 // Checks a record against its template; the error names the field as the client sent it.
 std::optional<OperationResult> invalid_record(const protocol::Template& tpl, const json& content) {
@@ -67,30 +96,6 @@ std::variant<storage::StoredEvent, OperationResult> editable(storage::Database& 
   return *original;
 }
 
-// The current version of a record: the original with its latest revision's content.
-json current_view(storage::Database& db, const storage::StoredEvent& record) {
-  auto original = json::parse(record.content, nullptr, false);
-  json view = {{"seq", record.seq},
-               {"ts", protocol::format_timestamp(record.ts_ms)},
-               {"author", {{"login", record.author_login}, {"name", record.author_name}}},
-               {"template", record.template_id.value_or("")},
-               {"template_version", original.value("template_version", 1)},
-               {"content", original.value("content", json::object())},
-               {"revision", nullptr}};
-  if (const auto revision = storage::latest_reference(db, record.room_id, record.seq,
-                                                      protocol::room_event_type::revision)) {
-    const auto body = json::parse(revision->content, nullptr, false);
-    view["content"] = body.value("content", json::object());
-    view["template_version"] = body.value("template_version", view["template_version"]);
-    view["revision"] = {
-        {"seq", revision->seq},
-        {"ts", protocol::format_timestamp(revision->ts_ms)},
-        {"author", {{"login", revision->author_login}, {"name", revision->author_name}}},
-        {"reason", body.value("reason", "")}};
-  }
-  return view;
-}
-
 }  // namespace
 
 void Connection::list_templates(const protocol::Request& request) {
@@ -125,17 +130,29 @@ void Connection::post_record(const protocol::Request& request) {
           r.result = std::move(*repeated);
           return r;
         }
+        if (auto refusal =
+                unknown_plan_members(db, room->room_id, body.template_id, body.content)) {
+          return std::move(*refusal);
+        }
+        auto addressed = address_post(db, room->room_id, me.user_id, body.addressing,
+                                      body.template_id == kEndOfLifeNote);
+        if (auto* refusal = std::get_if<OperationResult>(&addressed)) return std::move(*refusal);
+        const auto& addressing = std::get<AddressedPost>(addressed);
+        json content = {{"template", body.template_id},
+                        {"template_version", version},
+                        {"content", std::move(body.content)}};
+        addressing.describe(content);
         const auto now = now_ms();
-        r.broadcasts.push_back(append_room_event(db, room->room_id, room->public_id,
-                                                 protocol::room_event_type::record,
-                                                 {me.login, me.name}, me.user_id,
-                                                 json{{"template", body.template_id},
-                                                      {"template_version", version},
-                                                      {"content", std::move(body.content)}},
-                                                 0, now, body.nonce, body.template_id));
+        r.broadcasts.push_back(
+            append_room_event(db, room->room_id, room->public_id, protocol::room_event_type::record,
+                              {me.login, me.name}, me.user_id, std::move(content), 0, now,
+                              body.nonce, body.template_id));
+        const auto seq = r.broadcasts.back()->seq;
+        const auto notified = addressing.notify(db, r, room->room_id, seq, now);
         r.result = json{{"room", room->public_id},
-                        {"seq", r.broadcasts.back()->seq},
-                        {"ts", protocol::format_timestamp(now)}};
+                        {"seq", seq},
+                        {"ts", protocol::format_timestamp(now)},
+                        {"notified", notified}};
         return r;
       },
       finisher(request.id));
@@ -161,6 +178,10 @@ void Connection::correct(const protocol::Request& request) {
           const auto* tpl = template_of(original);
           if (!tpl) return OperationResult::failure(Errc::internal, "unknown template");
           if (auto refusal = invalid_record(*tpl, *body.content)) return std::move(*refusal);
+          if (auto refusal =
+                  unknown_plan_members(db, room->room_id, *original.template_id, *body.content)) {
+            return std::move(*refusal);
+          }
           revision["template"] = *original.template_id;
           revision["template_version"] = tpl->version;
           revision["content"] = std::move(*body.content);
@@ -171,16 +192,24 @@ void Connection::correct(const protocol::Request& request) {
           }
           revision["text"] = std::move(*body.text);
         }
+        // A corrected end-of-life note (the phase moved on, say) reaches the team again.
+        const bool end_of_life = original.template_id == kEndOfLifeNote;
+        auto addressed = address_post(db, room->room_id, me.user_id, {}, end_of_life);
+        if (auto* refusal = std::get_if<OperationResult>(&addressed)) return std::move(*refusal);
+        const auto& addressing = std::get<AddressedPost>(addressed);
+        addressing.describe(revision);
         const auto now = now_ms();
         OperationResult r;
         r.broadcasts.push_back(
             append_room_event(db, room->room_id, room->public_id,
                               protocol::room_event_type::revision, {me.login, me.name}, me.user_id,
                               std::move(revision), 0, now, std::nullopt, std::nullopt, body.seq));
+        const auto seq = r.broadcasts.back()->seq;
         storage::append_audit(db, now, me.user_id, "entry.correct", room->room_id,
                               "seq=" + std::to_string(body.seq));
+        const auto notified = addressing.notify(db, r, room->room_id, seq, now);
         r.result = json{
-            {"room", room->public_id}, {"seq", r.broadcasts.back()->seq}, {"revises", body.seq}};
+            {"room", room->public_id}, {"seq", seq}, {"revises", body.seq}, {"notified", notified}};
         return r;
       },
       finisher(request.id));

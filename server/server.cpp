@@ -4,6 +4,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "server/data_directory.hpp"
+#include "server/emergency_escalator.hpp"
 #include "server/listener.hpp"
 #include "server/log.hpp"
 #include "server/revocation_watcher.hpp"
@@ -77,6 +78,9 @@ Server::Server(ServerConfig config)
   bootstrap_password_ = bootstrap_administrator(config_, hasher_);
   store_ = std::make_unique<storage::Store>(store_options(config_));
   blobs_.emplace(config_.attachments_path());
+  escalator_ = std::make_shared<EmergencyEscalator>(
+      net::make_strand(ioc_), *store_, hub_, registry_,
+      std::chrono::seconds(config_.timeouts.emergency_escalation_seconds));
   services_ = std::make_unique<Services>(Services{config_,
                                                   *store_,
                                                   hub_,
@@ -84,6 +88,7 @@ Server::Server(ServerConfig config)
                                                   hasher_,
                                                   work_pool_,
                                                   *blobs_,
+                                                  *escalator_,
                                                   lockout_policy(config_.limits),
                                                   body_limits(config_.limits),
                                                   {}});
@@ -107,6 +112,7 @@ void Server::start() {
   work_.emplace(ioc_.get_executor());
   listener_->start();
   watcher_->start();
+  escalator_->start();
   const unsigned n =
       config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) {
@@ -137,6 +143,7 @@ void Server::drain() {
   MUSUBI_LOG(info) << "shutting down: no new connections, finishing queued writes";
   listener_->stop();
   watcher_->stop();
+  escalator_->stop();
   // Every queued write commits and its ack and events are queued to their connections.
   work_pool_.join();
   store_->stop();

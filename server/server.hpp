@@ -25,6 +25,7 @@ namespace musubi::server {
 
 class Listener;
 class RevocationWatcher;
+class EmergencyEscalator;
 
 // musubid assembled: data directory, certificate, database, listener, network threads.
 class Server {
@@ -65,6 +66,7 @@ class Server {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::shared_ptr<Listener> listener_;
   std::shared_ptr<RevocationWatcher> watcher_;
+  std::shared_ptr<EmergencyEscalator> escalator_;
   unsigned short port_ = 0;
   std::vector<std::thread> threads_;
 

@@ -19,6 +19,7 @@ class RoomHub;
 class ConnectionRegistry;
 class PasswordHasher;
 class BlobStore;
+class EmergencyEscalator;
 
 // What request handlers share, owned by the Server and outliving every connection.
 struct Services {
@@ -30,6 +31,7 @@ struct Services {
   // Blocking work runs here, never on a network thread: Argon2id, hashing and writing files.
   boost::asio::thread_pool& work_pool;
   const BlobStore& blobs;  // attached files
+  EmergencyEscalator& escalator;
   LockoutPolicy lockout;
   protocol::BodyLimits body_limits;
   std::vector<std::string> allowed_origins;  // for browser upgrades

@@ -6,6 +6,7 @@
 #include "server/clock.hpp"
 #include "server/connection.hpp"
 #include "server/connection_registry.hpp"
+#include "server/notification_view.hpp"
 #include "server/password_hasher.hpp"
 #include "server/random_secrets.hpp"
 #include "server/revocation_watcher.hpp"
@@ -97,6 +98,7 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
     std::int64_t locked_for_ms = 0;
     json user;
     json announcements;  // unread, newest first
+    json missed;         // notifications
   };
   const auto ttl = services_.config.security.token_ttl_days * kDayMs;
   services_.store.write(
@@ -128,6 +130,7 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
         out.identity = identity_of(*user, session_id);
         out.user = user_view(*user);
         out.announcements = unread_announcements(db, user->id);
+        out.missed = missed_notifications(db, user->id);
         return out;
       },
       [this, keep = transport_.keep_alive(), id](std::optional<Outcome> outcome) mutable {
@@ -144,10 +147,12 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
           }
           if (closed_) return services_.registry.remove(this);
           become(std::move(*outcome->identity));
-          reply_ok(id, json{{"token", outcome->token},
+          auto reply = json{{"token", outcome->token},
                             {"expires", protocol::format_timestamp(outcome->expires_ms)},
                             {"user", outcome->user},
-                            {"announcements", outcome->announcements}});
+                            {"announcements", outcome->announcements}};
+          reply.update(outcome->missed);
+          reply_ok(id, reply);
         });
       });
 }
@@ -164,6 +169,7 @@ void Connection::resume(const protocol::Request& request) {
     std::int64_t expires_ms = 0;
     json user;
     json announcements;  // unread, newest first
+    json missed;         // notifications
   };
   const auto ttl = services_.config.security.token_ttl_days * kDayMs;
   services_.store.write(
@@ -172,7 +178,8 @@ void Connection::resume(const protocol::Request& request) {
         const auto holder = use_session_token(db, hash, now, ttl);
         if (!holder) return std::nullopt;
         return Outcome{identity_of(holder->user, holder->session_id), now + ttl,
-                       user_view(holder->user), unread_announcements(db, holder->user.id)};
+                       user_view(holder->user), unread_announcements(db, holder->user.id),
+                       missed_notifications(db, holder->user.id)};
       },
       [this, keep = transport_.keep_alive(),
        id = request.id](std::optional<std::optional<Outcome>> outcome) mutable {
@@ -186,9 +193,11 @@ void Connection::resume(const protocol::Request& request) {
           if (closed_) return services_.registry.remove(this);
           auto& o = **outcome;
           become(std::move(o.identity));
-          reply_ok(id, json{{"expires", protocol::format_timestamp(o.expires_ms)},
+          auto reply = json{{"expires", protocol::format_timestamp(o.expires_ms)},
                             {"user", o.user},
-                            {"announcements", o.announcements}});
+                            {"announcements", o.announcements}};
+          reply.update(o.missed);
+          reply_ok(id, reply);
         });
       });
 }

@@ -218,6 +218,62 @@ CREATE INDEX attachments_by_room ON attachments(room_id, event_seq);
 ALTER TABLE members ADD COLUMN last_read_seq INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE rooms ADD COLUMN share_read_state INTEGER NOT NULL DEFAULT 1;
 )sql",
+    // 4: notification inboxes, acknowledgements (要確認), emergency calls and their escalation.
+    R"sql(
+-- One row per user and thing to know. It points at a room entry (room_id, seq); what it says is
+-- derived from `kind` alone, so a channel outside the authenticated connection can carry it
+-- without patient information.
+CREATE TABLE notifications (
+  id           INTEGER PRIMARY KEY,
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  room_id      INTEGER NOT NULL REFERENCES rooms(id),
+  seq          INTEGER NOT NULL,
+  kind         TEXT NOT NULL,
+  requires_ack INTEGER NOT NULL DEFAULT 0,
+  emergency_seq INTEGER,
+  created_ms   INTEGER NOT NULL,
+  read_ms      INTEGER
+);
+CREATE INDEX notifications_by_user ON notifications(user_id, id);
+CREATE INDEX notifications_unread ON notifications(user_id, id) WHERE read_ms IS NULL;
+CREATE INDEX notifications_by_entry ON notifications(room_id, seq, user_id);
+-- Who must acknowledge an entry (required = 1), and who did (acked_ms).
+CREATE TABLE acknowledgements (
+  room_id  INTEGER NOT NULL REFERENCES rooms(id),
+  seq      INTEGER NOT NULL,
+  user_id  INTEGER NOT NULL REFERENCES users(id),
+  required INTEGER NOT NULL DEFAULT 0,
+  acked_ms INTEGER,
+  note     TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (room_id, seq, user_id)
+) WITHOUT ROWID;
+CREATE INDEX acknowledgements_pending ON acknowledgements(room_id, seq) WHERE acked_ms IS NULL;
+-- An emergency call. `tiers` is the alert order fixed when it was raised ("1,2;3": tiers by ';',
+-- user ids by ','); `tier` how many of them have been alerted; `escalate_at_ms` when the next step is
+-- due (NULL once answered, closed or exhausted). The escalator only ever moves `tier` from the
+-- value it read, in the same transaction as the alerts, so a restart neither loses nor repeats one.
+CREATE TABLE emergencies (
+  id             INTEGER PRIMARY KEY,
+  room_id        INTEGER NOT NULL REFERENCES rooms(id),
+  seq            INTEGER NOT NULL,
+  raised_by      INTEGER NOT NULL REFERENCES users(id),
+  raised_ms      INTEGER NOT NULL,
+  note           TEXT NOT NULL DEFAULT '',
+  plan_seq       INTEGER,
+  acp_seq        INTEGER,
+  tiers          TEXT NOT NULL,
+  tier           INTEGER NOT NULL,
+  escalate_at_ms INTEGER,
+  responder_id   INTEGER REFERENCES users(id),
+  responded_ms   INTEGER,
+  closed_by      INTEGER REFERENCES users(id),
+  closed_ms      INTEGER,
+  outcome        TEXT NOT NULL DEFAULT '',
+  outcome_note   TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX emergencies_open ON emergencies(room_id) WHERE closed_ms IS NULL;
+CREATE INDEX emergencies_due ON emergencies(escalate_at_ms) WHERE escalate_at_ms IS NOT NULL;
+)sql",
 };
 
 int user_version(Database& db) {

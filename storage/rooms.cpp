@@ -198,4 +198,13 @@ void set_read_state_shared(Database& db, std::int64_t room_id, bool shared) {
       .run();
 }
 
+std::string room_public_id(Database& db, std::int64_t room_id) {
+  auto& st = db.prepare("SELECT public_id FROM rooms WHERE id = ?");
+  st.bind(1, room_id);
+  if (!st.step()) return {};
+  auto id = st.text(0);
+  st.reset();
+  return id;
+}
+
 }  // namespace musubi::storage

@@ -57,6 +57,9 @@ struct RoomDetails {
 
 std::optional<RoomDetails> room_details(Database& db, std::int64_t room_id);
 
+// The id clients know the room by.
+std::string room_public_id(Database& db, std::int64_t room_id);
+
 // Closes a room at the end of care; false when it was already closed.
 bool close_room(Database& db, std::int64_t room_id, std::string_view reason, std::string_view note,
                 std::int64_t now_ms);

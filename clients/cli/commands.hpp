@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "clients/cli/connection_settings.hpp"
 #include "clients/cli/state_store.hpp"
 
@@ -18,7 +20,8 @@ struct Context {
 
 // Each command prints its result on stdout and returns the exit code; failures are thrown as
 // CliError (main prints them). Defined in account_commands.cpp, patient_commands.cpp,
-// request_commands.cpp, room_commands.cpp, message_commands.cpp and tail_command.cpp.
+// request_commands.cpp, room_commands.cpp, message_commands.cpp, record_commands.cpp,
+// notification_commands.cpp, emergency_commands.cpp and tail_command.cpp.
 
 // Signs in with the password from stdin (or a prompt); remembers server, CA, login and token.
 int login(const Context& ctx, const std::string& login);
@@ -84,9 +87,25 @@ int add_member(const Context& ctx, const std::string& room, const std::string& l
 int remove_member(const Context& ctx, const std::string& room, const std::string& login);
 int list_members(const Context& ctx, const std::string& room, bool json);
 
+// Whom a post calls on: members by login, members by profession code, and whether they must
+// acknowledge it (要確認). Without any, the post notifies nobody.
+struct Addressing {
+  std::vector<std::string> mentions;
+  std::vector<std::string> professions;
+  bool requires_ack = false;
+
+  bool any() const { return !mentions.empty() || !professions.empty() || requires_ack; }
+  // Adds "mentions", "mention_professions" and "requires_ack" to a room.post(_record) body.
+  void add_to(nlohmann::json& body) const;
+  // Tells, on stderr (stdout is the seq alone, for scripts), how many the post notified.
+  void report_notified(const nlohmann::json& reply) const;
+};
+
 // Posts TEXT ("-": read it from stdin) with a fresh nonce; after a dropped connection it retries
-// once with the same nonce, so the message is stored once. Prints the seq.
-int post(const Context& ctx, const std::string& room, const std::string& text);
+// once with the same nonce, so the message is stored once. Prints the seq (and, on stderr, how
+// many were notified when it is addressed).
+int post(const Context& ctx, const std::string& room, const std::string& text,
+         const Addressing& addressing);
 
 struct HistoryOptions {
   std::string room;
@@ -101,7 +120,7 @@ int history(const Context& ctx, const HistoryOptions& options);
 int list_templates(const Context& ctx, bool json);
 // Posts the JSON object in FILE as a record of TEMPLATE; prints the seq.
 int post_record(const Context& ctx, const std::string& room, const std::string& template_id,
-                const std::string& file);
+                const std::string& file, const Addressing& addressing);
 // The room's current emergency plan and ACP decision (their latest revisions).
 int current_plan(const Context& ctx, const std::string& room, bool json);
 // A new revision of the message (`text`) or record (`file`, the whole record) at `seq`.
@@ -124,6 +143,36 @@ int attach(const Context& ctx, const std::string& room, const std::string& file,
            const std::string& text);
 // Saves an attachment to OUTPUT ("-": stdout).
 int download(const Context& ctx, const std::string& id, const std::string& output);
+
+// The notification inbox and acknowledgements (要確認) (notification_commands.cpp).
+struct InboxOptions {
+  bool unread_only = false;
+  std::int64_t limit = 50;
+  bool json = false;
+};
+// Prints the notifications, newest first.
+int inbox(const Context& ctx, const InboxOptions& options);
+// Marks the notifications `ids` (or all of them) read; prints how many, and how many are left.
+int mark_inbox_read(const Context& ctx, const std::vector<std::int64_t>& ids, bool all);
+// Acknowledges the entry at SEQ; on an open emergency's raise entry this is responding to it.
+int acknowledge(const Context& ctx, const std::string& room, std::int64_t seq,
+                const std::string& note);
+// Who must acknowledge which entries and who has: the entry at `seq`, or every entry still
+// awaiting someone.
+int acknowledgements(const Context& ctx, const std::string& room, std::optional<std::int64_t> seq,
+                     bool json);
+
+// The emergency call (emergency_commands.cpp). Raising prints who was alerted and the plan's
+// steps for a helper alone.
+int raise_emergency(const Context& ctx, const std::string& room, const std::string& note,
+                    bool json);
+// The room's latest emergency, or the one raised at `seq`.
+int emergency_status(const Context& ctx, const std::string& room, std::optional<std::int64_t> seq,
+                     bool json);
+// Ends the emergency raised at SEQ with OUTCOME (stable_at_home, transported, admitted, died,
+// false_alarm, other).
+int close_emergency(const Context& ctx, const std::string& room, std::int64_t seq,
+                    const std::string& outcome, const std::string& note);
 
 struct TailOptions {
   std::string room;

@@ -2,6 +2,7 @@
 
 #include "clients/cli/output.hpp"
 #include "clients/cli/terminal_text.hpp"
+#include "protocol/emergency_operations.hpp"
 #include "protocol/room_event.hpp"
 
 namespace musubi::cli {
@@ -68,7 +69,49 @@ std::string attachments_clause(const json& event) {
   return out;
 }
 
+// " [宛先 to: @ito, 職種 pharmacist] [要確認]" for a post that calls on someone.
+std::string addressing_clause(const json& event) {
+  std::string to;
+  for (const char* key : {"mentions", "mention_professions"}) {
+    if (!event.contains(key) || !event[key].is_array()) continue;
+    for (const auto& who : event[key]) {
+      if (!who.is_string()) continue;
+      to += (to.empty() ? "" : ", ") +
+            (std::string_view(key) == "mentions" ? std::string("@") : std::string("職種 ")) +
+            terminal_safe(who.get<std::string>());
+    }
+  }
+  std::string out;
+  if (!to.empty()) out += " [宛先 to: " + to + "]";
+  if (event.value("requires_ack", false)) out += " [要確認]";
+  return out;
+}
+
+// "佐藤 花子 (sato), 伊藤 薬剤師 (ito)", or "連絡できる人なし (nobody to alert)".
+std::string alerted_clause(const json& event) {
+  std::string out;
+  if (event.contains("alerted") && event["alerted"].is_array()) {
+    for (const auto& who : event["alerted"])
+      out += (out.empty() ? "" : ", ") + person(who);
+  }
+  return out.empty() ? "連絡できる人なし (nobody to alert)" : out;
+}
+
+// The emergency an episode's entry belongs to: "緊急連絡 #7".
+std::string emergency_ref(const json& event) {
+  return "緊急連絡 #" + event.value("emergency", json()).dump();
+}
+
 }  // namespace
+
+std::string outcome_text(std::string_view code) {
+  for (const auto& outcome : protocol::emergency_outcomes()) {
+    if (outcome.code == code) {
+      return std::string(outcome.ja) + " (" + std::string(outcome.code) + ")";
+    }
+  }
+  return terminal_safe(code);
+}
 
 std::string format_event_text(const json& event) {
   namespace type = protocol::room_event_type;
@@ -82,10 +125,10 @@ std::string format_event_text(const json& event) {
   const json& member = event.contains("member") ? event["member"] : json();
   if (kind == type::message) {
     line += author_name + ": " + indent_lines(terminal_safe(string_field(event, "text")));
-    line += attachments_clause(event);
+    line += attachments_clause(event) + addressing_clause(event);
   } else if (kind == type::record) {
     line += author_name + " recorded a " + terminal_safe(string_field(event, "template")) +
-            " (`musubi history --json` shows its fields)";
+            " (`musubi history --json` shows its fields)" + addressing_clause(event);
   } else if (kind == type::revision) {
     line += author_name + " corrected #" + event.value("revises", json()).dump();
     const auto reason = string_field(event, "reason");
@@ -93,6 +136,31 @@ std::string format_event_text(const json& event) {
     if (event.contains("text")) {
       line += ": " + indent_lines(terminal_safe(string_field(event, "text")));
     }
+    line += addressing_clause(event);
+  } else if (kind == type::emergency) {
+    line += author_name + ": 緊急連絡 (emergency call)";
+    const auto note = string_field(event, "note");
+    if (!note.empty()) line += ": " + indent_lines(terminal_safe(note));
+    line += "; 連絡 (alerted): " + alerted_clause(event);
+  } else if (kind == type::emergency_escalated) {
+    // Written by the server's timer in the raiser's name: no author to show.
+    if (event.value("exhausted", false)) {
+      line += emergency_ref(event) + ": 全段階に連絡済み・応答なし (nobody answered)";
+    } else {
+      const auto tier = event.value("tier", json()).dump();
+      line += emergency_ref(event) + ": 応答がなく第" + tier + "段階へ (escalated to tier " + tier +
+              "); 連絡 (alerted): " + alerted_clause(event);
+    }
+  } else if (kind == type::emergency_response) {
+    line += author_name + ": " + emergency_ref(event) + " に応答 (answered)";
+    if (event.value("first", false)) line += "、最初の応答 (first)";
+    const auto note = string_field(event, "note");
+    if (!note.empty()) line += ": " + indent_lines(terminal_safe(note));
+  } else if (kind == type::emergency_closed) {
+    line += author_name + ": " + emergency_ref(event) +
+            " を終了 (closed): " + outcome_text(string_field(event, "outcome"));
+    const auto note = string_field(event, "note");
+    if (!note.empty()) line += ": " + indent_lines(terminal_safe(note));
   } else if (kind == type::withdrawal) {
     line += author_name + " withdrew #" + event.value("withdraws", json()).dump() + ": " +
             terminal_safe(string_field(event, "reason"));
@@ -118,6 +186,30 @@ std::string format_event_text(const json& event) {
     line += author_name + " [" + terminal_safe(kind) + "]";
   }
   return line;
+}
+
+std::string format_notification_text(const json& n) {
+  std::string line = "[通知 " + n.value("id", json()).dump() + "] " +
+                     terminal_safe(local_minute(string_field(n, "ts"))) + " " +
+                     terminal_safe(string_field(n.value("notice", json()), "ja")) + ": " +
+                     terminal_safe(string_field(n, "room")) + " #" + n.value("seq", json()).dump();
+  if (n.value("requires_ack", false) && !n.value("acknowledged", false)) line += " [要確認]";
+  const json& about = n.contains("about") ? n["about"] : json();
+  if (about.is_object()) {
+    line += " " + terminal_safe(string_field(about, "room_title"));
+    const auto excerpt = string_field(about, "excerpt");
+    if (!excerpt.empty()) {
+      line += " / " + terminal_safe(string_field(about.value("author", json()), "name")) + ": " +
+              indent_lines(terminal_safe(excerpt));
+    }
+  }
+  return line;
+}
+
+std::string format_notification_json(const json& n) {
+  json out = n;
+  out["event"] = "notification";  // room events have "type" instead
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string format_event_json(const json& event) {

@@ -172,9 +172,21 @@ int main(int argc, char** argv) {
       ->required();
   room_close->add_option("--note", note, "e.g. the circumstances");
 
+  // Whom a message or record calls on (notifications; 要確認).
+  Addressing addressing;
+  const auto add_addressing = [&addressing](CLI::App* command) {
+    command->add_option("--mention", addressing.mentions,
+                        "notify this member (a login); may be repeated");
+    command->add_option("--mention-profession", addressing.professions,
+                        "notify every member of this profession, e.g. pharmacist; may be repeated");
+    command->add_flag("--ack", addressing.requires_ack,
+                      "ask them to acknowledge it (要確認); without --mention: every member");
+  };
+
   auto* post = app.add_subcommand("post", "post a message; prints its seq");
   post->add_option("ROOM", room, "room id")->required();
   post->add_option("TEXT", text, "the message; - reads it from stdin")->required();
+  add_addressing(post);
 
   std::optional<std::int64_t> read_seq;
   auto* read = app.add_subcommand("read", "mark a room read (up to its last entry, or --seq)");
@@ -199,6 +211,7 @@ int main(int argc, char** argv) {
   record->add_option("TEMPLATE", template_id, "e.g. acp_decision (see `musubi templates`)")
       ->required();
   record->add_option("FILE", file, "the record as JSON; - reads stdin")->required();
+  add_addressing(record);
 
   auto* plan = app.add_subcommand(
       "plan", "show the room's current emergency plan and ACP decision (what to do now)");
@@ -236,6 +249,60 @@ int main(int argc, char** argv) {
   download->add_option("ID", attachment_id, "attachment id (att_...)")->required();
   download->add_option("-o,--output", output, "file to write; - for stdout")->required();
 
+  // Notifications and acknowledgements (要確認).
+  InboxOptions inbox_options;
+  auto* inbox = app.add_subcommand(
+      "inbox",
+      "list your notifications, newest first: id, time, notice, room #seq, 要確認 (to "
+      "acknowledge), read or not, and what it is about; `inbox read` marks them read");
+  inbox->add_flag("--unread", inbox_options.unread_only, "only those not read yet");
+  inbox->add_option("--limit", inbox_options.limit, "how many (default 50)");
+  inbox->add_flag("--json", inbox_options.json, "one JSON object per line");
+  std::vector<std::int64_t> notification_ids;
+  bool all = false;
+  auto* inbox_read = inbox->add_subcommand("read", "mark notifications read");
+  auto* ids_option =
+      inbox_read->add_option("ID", notification_ids, "notification ids (see `musubi inbox`)");
+  inbox_read->add_flag("--all", all, "all of them")->excludes(ids_option);
+
+  std::optional<std::int64_t> seq_filter;
+  auto* ack = app.add_subcommand(
+      "ack", "acknowledge an entry (要確認); on an emergency call's entry: answer it, you respond");
+  ack->add_option("ROOM", room, "room id")->required();
+  ack->add_option("SEQ", seq, "the entry")->required();
+  ack->add_option("--note", note, "e.g. 向かいます（15分）");
+  auto* acks = app.add_subcommand(
+      "acks", "who must acknowledge entries of a room and who has (✓) or has not (未確認)");
+  acks->add_option("ROOM", room, "room id")->required();
+  acks->add_option("--seq", seq_filter, "this entry (default: every entry still awaiting someone)");
+  acks->add_flag("--json", json, "one JSON object per entry");
+
+  // The emergency call (急変時の緊急連絡).
+  auto* emergency = app.add_subcommand(
+      "emergency",
+      "raise an emergency call: alerts the emergency plan's first contacts and prints the steps "
+      "for a helper alone; members answer with `musubi ack ROOM SEQ`");
+  emergency->add_option("ROOM", room, "room id")->required();
+  emergency->add_option("--note", note, "what you see, in a few words");
+  emergency->add_flag("--json", json, "the server's reply as JSON");
+  auto* emergency_status = app.add_subcommand(
+      "emergency-status", "an emergency call's state: who was alerted, who answered, the outcome");
+  emergency_status->add_option("ROOM", room, "room id")->required();
+  emergency_status->add_option("--seq", seq_filter, "the emergency's seq (default: the latest)");
+  emergency_status->add_flag("--json", json, "as JSON");
+  std::string outcome;
+  auto* emergency_close =
+      app.add_subcommand("emergency-close", "close an emergency call, recording how it ended");
+  emergency_close->add_option("ROOM", room, "room id")->required();
+  emergency_close->add_option("SEQ", seq, "the emergency's seq")->required();
+  emergency_close
+      ->add_option("OUTCOME", outcome,
+                   "stable_at_home, transported, admitted, died, false_alarm or other")
+      ->check(CLI::IsMember(
+          {"stable_at_home", "transported", "admitted", "died", "false_alarm", "other"}))
+      ->required();
+  emergency_close->add_option("--note", note, "e.g. what was done");
+
   auto* history = app.add_subcommand("history", "print a room's recent events, oldest first");
   history->add_option("ROOM", history_options.room, "room id")->required();
   history->add_flag("--json", history_options.json, "one JSON object per line");
@@ -244,7 +311,9 @@ int main(int argc, char** argv) {
   history->add_option("--before", history_options.before, "only events before this seq");
 
   auto* tail = app.add_subcommand(
-      "tail", "print a room's events as they happen, until Ctrl-C; reconnects by itself");
+      "tail",
+      "print a room's events as they happen, and your notifications (of every room), until "
+      "Ctrl-C; reconnects by itself");
   tail->add_option("ROOM", tail_options.room, "room id")->required();
   tail->add_flag("--json", tail_options.json, "one JSON object per line");
   tail->add_option("--from", tail_options.from, "first replay the events from this seq on");
@@ -265,7 +334,7 @@ int main(int argc, char** argv) {
     if (read->parsed()) return musubi::cli::mark_read(ctx, room, read_seq);
     if (readers->parsed()) return musubi::cli::read_state(ctx, room, json);
     if (templates->parsed()) return list_templates(ctx, json);
-    if (record->parsed()) return post_record(ctx, room, template_id, file);
+    if (record->parsed()) return post_record(ctx, room, template_id, file, addressing);
     if (plan->parsed()) return current_plan(ctx, room, json);
     if (correct->parsed()) return musubi::cli::correct(ctx, correction);
     if (withdraw->parsed()) return musubi::cli::withdraw(ctx, room, seq, reason);
@@ -292,7 +361,16 @@ int main(int argc, char** argv) {
     if (room_add->parsed()) return add_member(ctx, room, login_arg, admin);
     if (room_remove->parsed()) return remove_member(ctx, room, login_arg);
     if (room_members->parsed()) return list_members(ctx, room, json);
-    if (post->parsed()) return musubi::cli::post(ctx, room, text);
+    if (post->parsed()) return musubi::cli::post(ctx, room, text, addressing);
+    if (inbox_read->parsed()) return mark_inbox_read(ctx, notification_ids, all);
+    if (inbox->parsed()) return musubi::cli::inbox(ctx, inbox_options);
+    if (ack->parsed()) return acknowledge(ctx, room, seq, note);
+    if (acks->parsed()) return acknowledgements(ctx, room, seq_filter, json);
+    if (emergency->parsed()) return raise_emergency(ctx, room, note, json);
+    if (emergency_status->parsed()) {
+      return musubi::cli::emergency_status(ctx, room, seq_filter, json);
+    }
+    if (emergency_close->parsed()) return close_emergency(ctx, room, seq, outcome, note);
     if (history->parsed()) return musubi::cli::history(ctx, history_options);
     if (tail->parsed()) return musubi::cli::tail(ctx, tail_options);
     return 2;  // require_subcommand makes this unreachable

@@ -41,7 +41,22 @@ std::string read_stdin() {
 
 }  // namespace
 
-int post(const Context& ctx, const std::string& room, const std::string& text_argument) {
+void Addressing::add_to(json& body) const {
+  if (!mentions.empty()) body["mentions"] = mentions;
+  if (!professions.empty()) body["mention_professions"] = professions;
+  if (requires_ack) body["requires_ack"] = true;
+}
+
+void Addressing::report_notified(const json& reply) const {
+  // A retry answered from the stored post says nothing about notifications; an end-of-life
+  // note notifies everyone unasked.
+  const auto notified = reply.value("notified", json());
+  if (!notified.is_number_integer() || (!any() && notified.get<std::int64_t>() == 0)) return;
+  std::cerr << "musubi: " << notified.dump() << "人に通知しました (notified)" << std::endl;
+}
+
+int post(const Context& ctx, const std::string& room, const std::string& text_argument,
+         const Addressing& addressing) {
   const std::string text = text_argument == "-" ? read_stdin() : text_argument;
   if (text.empty()) throw CliError(CliError::Kind::usage, "nothing to post");
   if (!is_valid_utf8(text)) {
@@ -49,12 +64,14 @@ int post(const Context& ctx, const std::string& room, const std::string& text_ar
                    "TEXT is not valid UTF-8 (is the terminal set to UTF-8?)");
   }
   const State state = ctx.store.load();
-  const json body = {{"room", room}, {"text", text}, {"nonce", random_nonce()}};
+  json body = {{"room", room}, {"text", text}, {"nonce", random_nonce()}};
+  addressing.add_to(body);
   for (int attempt = 1;; ++attempt) {
     try {
       auto session = open_stored_session(ctx.options, state);
       const auto result = session->call(protocol::op::post, body);
       std::cout << result.value("seq", json()).dump() << std::endl;
+      addressing.report_notified(result);
       return 0;
     } catch (const CliError& e) {
       // The post may have been stored with its ack lost: the same nonce makes the retry answer

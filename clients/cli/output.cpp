@@ -52,4 +52,11 @@ std::string local_minute(const std::string& timestamp) {
   return text;
 }
 
+const nlohmann::json& field(const nlohmann::json& object, const char* key) {
+  static const nlohmann::json null;
+  if (!object.is_object()) return null;
+  const auto it = object.find(key);
+  return it == object.end() ? null : *it;
+}
+
 }  // namespace musubi::cli

@@ -14,6 +14,9 @@ std::string text_of(const nlohmann::json& object, const char* key);
 // blank in tab-separated output).
 std::string text_or_dash(const nlohmann::json& object, const char* key);
 
+// A member of a JSON object, or null when `object` is not an object or lacks it.
+const nlohmann::json& field(const nlohmann::json& object, const char* key);
+
 // One compact JSON line for scripts; UTF-8 as it is, invalid bytes replaced rather than thrown.
 std::string json_line(const nlohmann::json& value);
 

@@ -92,12 +92,14 @@ int list_templates(const Context& ctx, bool as_json) {
 }
 
 int post_record(const Context& ctx, const std::string& room, const std::string& template_id,
-                const std::string& file) {
+                const std::string& file, const Addressing& addressing) {
   const auto content = read_json_object(file);
   auto session = open_stored_session(ctx.options, ctx.store.load());
-  const auto result = session->call(
-      protocol::op::post_record, {{"room", room}, {"template", template_id}, {"content", content}});
+  json body = {{"room", room}, {"template", template_id}, {"content", content}};
+  addressing.add_to(body);
+  const auto result = session->call(protocol::op::post_record, body);
   std::cout << result.value("seq", json()).dump() << std::endl;
+  addressing.report_notified(result);
   return 0;
 }
 

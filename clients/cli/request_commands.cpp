@@ -17,24 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-const json& field(const json& object, const char* key) {
-  static const json null;
-  if (!object.is_object()) return null;
-  const auto it = object.find(key);
-  return it == object.end() ? null : *it;
-}
-
-// "佐藤 花子 (sato), 看護師, 柏訪問看護ステーション", or "-" for nobody.
-std::string person(const json& who, Vocabulary& words) {
-  if (!who.is_object()) return "-";
-  std::string text = text_of(who, "name") + " (" + text_of(who, "login") + ")";
-  const auto profession = who.value("profession", std::string());
-  if (!profession.empty()) text += ", " + words.ja("professions", profession);
-  const auto org = text_of(field(who, "org"), "name");
-  if (!org.empty()) text += ", " + org;
-  return text;
-}
-
 std::string login_of(const json& who) {
   const auto login = text_of(who, "login");
   return login.empty() ? "-" : login;
@@ -91,21 +73,21 @@ void print_request(const json& r, Vocabulary& words) {
             << "patient    " << text_of(patient, "name") << " (" << text_of(patient, "patient")
             << ")\n"
             << "state      " << text_of(r, "state") << "\n"
-            << "requester  " << person(field(r, "requester"), words)
+            << "requester  " << person_text(field(r, "requester"), words)
             << (r.value("first_request", false) ? " (first request)" : "") << "\n";
-  std::string physician = person(field(r, "physician"), words);
+  std::string physician = person_text(field(r, "physician"), words);
   const auto setting = r.value("physician_setting", std::string());
   if (!setting.empty()) physician += " [" + words.ja("org_types", setting) + "]";
   if (r.value("physician_declined", false)) physician += "; declined to take part";
   std::cout << "physician  " << physician << "\n"
-            << "stand-in   " << person(field(r, "stand_in"), words) << "\n";
+            << "stand-in   " << person_text(field(r, "stand_in"), words) << "\n";
   const auto& team = field(r, "team");
   if (!team.is_array() || team.empty()) {
     std::cout << "team       -\n";
   } else {
     bool first = true;
     for (const auto& member : team) {
-      std::cout << (first ? "team       " : "           ") << person(member, words) << "\n";
+      std::cout << (first ? "team       " : "           ") << person_text(member, words) << "\n";
       first = false;
     }
   }

@@ -1,4 +1,5 @@
-// tail: follows one room, printing each event exactly once and in order, across reconnects.
+// tail: follows one room, printing each event exactly once and in order, across reconnects; and
+// the user's notifications as they come.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include "clients/cli/event_format.hpp"
 #include "clients/cli/server_session.hpp"
 #include "clients/cli/terminal_text.hpp"
+#include "protocol/notification_operations.hpp"
 #include "protocol/operations.hpp"
 #include "protocol/room_event.hpp"
 
@@ -114,7 +116,7 @@ class RoomFollower {
   Ended follow_once() {
     const State& state = current_state();
     auto session = ServerSession::connect(resolve_settings(ctx_.options, state));
-    session->resume(state.token, state.login);
+    catch_up_notifications(session->resume(state.token, state.login));
     json cursor = {{"room", options_.room}};
     if (cursor_) cursor["after"] = *cursor_;
     const auto reply =
@@ -178,9 +180,12 @@ class RoomFollower {
   }
 
   void handle(const protocol::ServerFrame& frame) {
-    if (!frame.body.is_object() || frame.body.value("room", std::string()) != options_.room) {
+    if (!frame.body.is_object()) return;
+    if (frame.event == protocol::event::notification) {
+      print_notification(frame.body);
       return;
     }
+    if (frame.body.value("room", std::string()) != options_.room) return;
     if (frame.event == protocol::event::room_event) {
       const auto seq = frame.body.value("seq", std::int64_t{0});
       if (cursor_ && seq <= *cursor_) return;  // already printed
@@ -192,6 +197,33 @@ class RoomFollower {
                      "removed from the room by " +
                          terminal_safe(frame.body.value("by", std::string("an administrator"))),
                      "not_found");
+    }
+  }
+
+  // Notifications are the user's, not the room's: those of every room are printed, since an
+  // emergency elsewhere must not go unseen. Each once: ids only grow.
+  void print_notification(const json& n) {
+    const auto id = n.value("id", std::int64_t{0});
+    if (id <= last_notification_) return;
+    last_notification_ = id;
+    std::cout << (options_.json ? format_notification_json(n) : format_notification_text(n))
+              << std::endl;
+  }
+
+  // session.resume lists the unread notifications, newest first. On the first connection they
+  // came before following began (not printed); on a reconnect the newer ones were missed.
+  void catch_up_notifications(const json& resumed) {
+    const auto list = resumed.value("notifications", json::array());
+    if (!followed_once_) {
+      for (const auto& n : list) {
+        if (n.is_object()) {
+          last_notification_ = std::max(last_notification_, n.value("id", std::int64_t{0}));
+        }
+      }
+      return;
+    }
+    for (auto it = list.rbegin(); it != list.rend(); ++it) {
+      if (it->is_object()) print_notification(*it);
     }
   }
 
@@ -212,6 +244,7 @@ class RoomFollower {
   TailOptions options_;
   State state_;  // the identity followed as: server, CA, login, token
   std::optional<std::int64_t> cursor_;
+  std::int64_t last_notification_ = 0;  // the newest notification printed or already there
   bool followed_once_ = false;
   milliseconds backoff_ = kFirstBackoff;
 };

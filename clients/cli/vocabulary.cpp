@@ -1,6 +1,7 @@
 #include "clients/cli/vocabulary.hpp"
 
 #include "clients/cli/cli_error.hpp"
+#include "clients/cli/output.hpp"
 #include "clients/cli/server_session.hpp"
 #include "clients/cli/terminal_text.hpp"
 #include "protocol/care_operations.hpp"
@@ -35,6 +36,16 @@ std::string Vocabulary::ja(std::string_view list, std::string_view code) {
     }
   }
   return terminal_safe(code);
+}
+
+std::string person_text(const nlohmann::json& who, Vocabulary& words) {
+  if (!who.is_object()) return "-";
+  std::string text = text_of(who, "name") + " (" + text_of(who, "login") + ")";
+  const auto profession = who.value("profession", std::string());
+  if (!profession.empty()) text += ", " + words.ja("professions", profession);
+  const auto org = text_of(field(who, "org"), "name");
+  if (!org.empty()) text += ", " + org;
+  return text;
 }
 
 }  // namespace musubi::cli

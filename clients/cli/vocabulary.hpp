@@ -29,4 +29,8 @@ class Vocabulary {
   std::optional<nlohmann::json> terms_;
 };
 
+// "佐藤 花子 (sato), 看護師, 柏訪問看護ステーション" (organization when the object has one), or "-"
+// for nobody.
+std::string person_text(const nlohmann::json& who, Vocabulary& words);
+
 }  // namespace musubi::cli

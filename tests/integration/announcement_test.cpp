@@ -29,19 +29,6 @@ class Announcements : public ::testing::Test {
     return ok(admin->request("announcement.post", {{"title", title}, {"body", body}}));
   }
 
-  // The next event named `name`, skipping others; null when none arrives in time.
-  static json next_event_named(client::ClientConnection& c, const std::string& name) {
-    const auto deadline = std::chrono::steady_clock::now() + kWait;
-    for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return nullptr;
-      auto event = c.next_event(left);
-      if (!event) return nullptr;
-      if (event->event == name) return event->body;
-    }
-  }
-
   TestServer server;
   std::unique_ptr<client::ClientConnection> admin;
 };

@@ -11,19 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-// The next event named `name` (others are skipped); null when none comes in time.
-json next_event_named(client::ClientConnection& c, const std::string& name) {
-  const auto deadline = std::chrono::steady_clock::now() + kWait;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return nullptr;
-    auto event = c.next_event(left);
-    if (!event) return nullptr;
-    if (event->event == name) return event->body;
-  }
-}
-
 json room_entry(client::ClientConnection& c, const std::string& room) {
   const auto list = ok(c.request("room.list", json::object()));
   for (const auto& r : list["rooms"]) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "protocol/template_catalog.hpp"
 #include "tests/support/protocol_helpers.hpp"
 #include "tests/support/template_examples.hpp"
 #include "tests/support/test_server.hpp"
@@ -69,7 +70,7 @@ TEST_F(Records, EveryValidExampleIsAcceptedAndReachesTheRoom) {
       EXPECT_EQ(event["seq"], ack["seq"]);
       EXPECT_EQ(event["type"], "record");
       EXPECT_EQ(event["template"], id);
-      EXPECT_EQ(event["template_version"], 1);
+      EXPECT_EQ(event["template_version"], protocol::TemplateCatalog::embedded().find(id)->version);
       EXPECT_EQ(event["content"], content) << file;
     }
   }

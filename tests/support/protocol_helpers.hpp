@@ -38,10 +38,9 @@ inline std::int64_t post(client::ClientConnection& c, const std::string& room,
   return ok(c.request("room.post", {{"room", room}, {"text", text}}))["seq"].get<std::int64_t>();
 }
 
-// The next room.event frame's body; skips other events (room.added and the like). Null when none
-// arrives in time.
-inline nlohmann::json next_room_event(client::ClientConnection& c,
-                                      std::chrono::milliseconds timeout = kWait) {
+// The next event named `name` (others are skipped); null when none comes in time.
+inline nlohmann::json next_event_named(client::ClientConnection& c, const std::string& name,
+                                       std::chrono::milliseconds timeout = kWait) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -49,8 +48,15 @@ inline nlohmann::json next_room_event(client::ClientConnection& c,
     if (left.count() <= 0) return nullptr;
     auto event = c.next_event(left);
     if (!event) return nullptr;
-    if (event->event == "room.event") return event->body;
+    if (event->event == name) return event->body;
   }
+}
+
+// The next room.event frame's body; skips other events (room.added and the like). Null when none
+// arrives in time.
+inline nlohmann::json next_room_event(client::ClientConnection& c,
+                                      std::chrono::milliseconds timeout = kWait) {
+  return next_event_named(c, "room.event", timeout);
 }
 
 }  // namespace musubi::testing

@@ -1,5 +1,8 @@
 #include "protocol/emergency_operations.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 namespace musubi::protocol {
 
 using nlohmann::json;
@@ -40,8 +43,14 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, CloseEmerge
   FieldReader r(body);
   out.room = r.string("room", 1, kMaxIdChars);
   out.emergency = r.integer("emergency", 1, INT64_MAX);
-  out.outcome = r.one_of(
-      "outcome", {"stable_at_home", "transported", "admitted", "died", "false_alarm", "other"});
+  out.outcome = r.string("outcome", 1, kMaxIdChars);
+  const auto known = [&](const EmergencyOutcome& o) { return o.code == out.outcome; };
+  if (!r.error() && std::none_of(std::begin(kOutcomes), std::end(kOutcomes), known)) {
+    std::string codes;
+    for (const auto& o : kOutcomes)
+      codes += (codes.empty() ? "" : ", ") + std::string(o.code);
+    r.fail(Errc::invalid_request, "body.outcome: must be one of " + codes);
+  }
   out.note = r.optional_string("note", 1, kMaxNoteChars);
   return r.error();
 }

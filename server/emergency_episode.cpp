@@ -115,10 +115,9 @@ Actor actor_of(storage::Database& db, std::int64_t user_id) {
   return user ? Actor{user_id, {user->login, user->name}} : Actor{user_id, {}};
 }
 
-}  // namespace
-
-json emergency_status(storage::Database& db, const storage::Emergency& e,
-                      const std::string& room_public_id) {
+// emergency_status() with the plan attachment already read.
+json status_with(storage::Database& db, const storage::Emergency& e,
+                 const std::string& room_public_id, json attachment) {
   const auto acks = storage::acknowledgement_states(db, e.room_id, e.seq);
   json alerted = json::array();
   const auto n = std::min<std::size_t>(static_cast<std::size_t>(e.tier), e.tiers.size());
@@ -160,9 +159,15 @@ json emergency_status(storage::Database& db, const storage::Emergency& e,
                {"closed_by", e.closed_by ? person_json(db, *e.closed_by) : json(nullptr)},
                {"outcome", e.outcome.empty() ? json(nullptr) : json(e.outcome)},
                {"outcome_note", e.outcome_note.empty() ? json(nullptr) : json(e.outcome_note)}};
-  auto out = plan_attachment(db, e);
-  out["emergency"] = std::move(view);
-  return out;
+  attachment["emergency"] = std::move(view);
+  return attachment;
+}
+
+}  // namespace
+
+json emergency_status(storage::Database& db, const storage::Emergency& e,
+                      const std::string& room_public_id) {
+  return status_with(db, e, room_public_id, plan_attachment(db, e));
 }
 
 OperationResult raise_emergency(storage::Database& db, const Actor& actor,
@@ -180,14 +185,17 @@ OperationResult raise_emergency(storage::Database& db, const Actor& actor,
   e.raised_by = actor.user_id;
   e.raised_ms = now_ms;
   e.note = note.value_or("");
-  const auto plan = storage::current_record(db, room.room_id, "emergency_plan");
-  const auto acp = storage::current_record(db, room.room_id, "acp_decision");
-  if (plan) e.plan_seq = plan->seq;
-  if (acp) e.acp_seq = acp->seq;
+  if (const auto plan = storage::current_record(db, room.room_id, "emergency_plan")) {
+    e.plan_seq = plan->seq;
+  }
+  if (const auto acp = storage::current_record(db, room.room_id, "acp_decision")) {
+    e.acp_seq = acp->seq;
+  }
+  // Read once: the tiers, every alert and the reply all come from it.
+  const auto attachment = plan_attachment(db, e);
   std::vector<domain::PlanContact> contacts;
-  if (plan) {
-    const auto view = current_view(db, *plan);
-    for (const auto& c : view["content"].value("contacts", json::array())) {
+  if (attachment["plan"].is_object()) {
+    for (const auto& c : attachment["plan"]["content"].value("contacts", json::array())) {
       domain::PlanContact contact{c.value("order", 0), std::nullopt};
       if (c.contains("member") && c["member"].is_string()) contact.member = c["member"];
       contacts.push_back(std::move(contact));
@@ -208,15 +216,14 @@ OperationResult raise_emergency(storage::Database& db, const Actor& actor,
                                            actor.user_id, std::move(content), 0, now_ms));
   e.seq = r.broadcasts.back()->seq;
   e.id = storage::insert_emergency(db, e);
-  send_notifications(db, r,
-                     {room.room_id, e.seq, recipients(first, kind::emergency, true), e.seq,
-                      plan_attachment(db, e)},
-                     now_ms);
+  send_notifications(
+      db, r, {room.room_id, e.seq, recipients(first, kind::emergency, true), e.seq, attachment},
+      now_ms);
   storage::append_audit(
       db, now_ms, actor.user_id, "emergency.raise", room.room_id,
       "seq=" + std::to_string(e.seq) + " alerted=" + std::to_string(first.size()));
   if (e.escalate_at_ms) r.escalation = OperationResult::EscalationDue{e.id, *e.escalate_at_ms};
-  r.result = emergency_status(db, e, room.public_id);
+  r.result = status_with(db, e, room.public_id, attachment);
   r.result["already_open"] = false;
   return r;
 }

@@ -42,14 +42,6 @@ std::string one_line(std::string text) {
   return text;
 }
 
-// "伊藤 薬剤師 (ito), 薬剤師".
-std::string member_text(const json& m, Vocabulary& words) {
-  std::string text = text_of(m, "name") + " (" + text_of(m, "login") + ")";
-  const auto profession = m.value("profession", std::string());
-  if (!profession.empty()) text += ", " + words.ja("professions", profession);
-  return text;
-}
-
 }  // namespace
 
 int inbox(const Context& ctx, const InboxOptions& options) {
@@ -173,12 +165,12 @@ int acknowledgements(const Context& ctx, const std::string& room, std::optional<
     for (const auto& m : members) {
       const auto at = m.value("acknowledged_at", json());
       if (at.is_string()) {
-        std::cout << "  ✓ " << member_text(m, words) << " " << local_minute(at.get<std::string>());
+        std::cout << "  ✓ " << person_text(m, words) << " " << local_minute(at.get<std::string>());
         const auto note = text_of(m, "note");
         if (!note.empty()) std::cout << ": " << one_line(note);
         if (!m.value("required", false)) std::cout << " (依頼なし not asked)";
       } else {
-        std::cout << "  未確認 " << member_text(m, words);
+        std::cout << "  未確認 " << person_text(m, words);
       }
       std::cout << "\n";
     }

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include <boost/asio/post.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "protocol/envelope.hpp"
@@ -139,9 +139,9 @@ class Connection {
   // Sign-in steps after the password check.
   void finish_sign_in(const nlohmann::json& id, std::string login, std::string device,
                       std::optional<std::int64_t> user_id, bool password_ok);
-  // Writer thread, right after the commit that signed this connection in: from here on, every
-  // later commit's notices for the user reach this connection too (they are delivered after this,
-  // on the same thread), so nothing falls between sign-in and become().
+  // Right after the commit that signed this connection in, among that commit's completions: from
+  // here on, every later commit's notices for the user reach this connection too (completions
+  // run one commit after the other), so nothing falls between sign-in and become().
   void enlist(const Identity& identity);
   // Strand: takes the identity (enlist() came first).
   void become(Identity identity);
@@ -169,11 +169,12 @@ class Connection {
   void reply_ok(const nlohmann::json& id, const nlohmann::json& result);
   void reply_error(const nlohmann::json& id, protocol::Errc code, std::string_view message);
 
-  // Runs `f` on the strand, keeping the connection alive until then.
+  // Runs `f` on the strand, keeping the connection alive until then: at once when the caller
+  // already runs there (deliveries with a single network thread), else queued.
   template <class F>
   void on_strand(F f) {
-    boost::asio::post(transport_.executor(),
-                      [keep = transport_.keep_alive(), f = std::move(f)]() mutable { f(); });
+    boost::asio::dispatch(transport_.executor(),
+                          [keep = transport_.keep_alive(), f = std::move(f)]() mutable { f(); });
   }
 
   // Parses a request body or replies with the error; true on success.

@@ -13,13 +13,14 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 Listener::Listener(net::io_context& ioc, net::ssl::context& tls, const tcp::endpoint& endpoint,
-                   Services& services, LiveSockets& live)
+                   Services& services, LiveSockets& live, bool strand_per_connection)
     : ioc_(ioc),
       tls_(tls),
       acceptor_(net::make_strand(ioc)),
       retry_timer_(acceptor_.get_executor()),
       services_(services),
-      live_(live) {
+      live_(live),
+      strand_per_connection_(strand_per_connection) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -43,8 +44,10 @@ void Listener::stop() {
 }
 
 void Listener::do_accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), boost::beast::bind_front_handler(
-                                                     &Listener::on_accept, shared_from_this()));
+  const auto executor = strand_per_connection_ ? net::any_io_executor(net::make_strand(ioc_))
+                                               : net::any_io_executor(ioc_.get_executor());
+  acceptor_.async_accept(
+      executor, boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
 void Listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {

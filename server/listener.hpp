@@ -12,12 +12,14 @@
 
 namespace musubi::server {
 
-// Accepts TCP connections and gives each its own strand and HttpSession.
+// Accepts TCP connections and gives each an HttpSession, on a strand of its own when several
+// network threads run.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Binds and listens; throws boost::system::system_error (address in use, permission).
   Listener(boost::asio::io_context& ioc, boost::asio::ssl::context& tls,
-           const boost::asio::ip::tcp::endpoint& endpoint, Services& services, LiveSockets& live);
+           const boost::asio::ip::tcp::endpoint& endpoint, Services& services, LiveSockets& live,
+           bool strand_per_connection);
 
   boost::asio::ip::tcp::endpoint local_endpoint() const;
   void start();
@@ -33,6 +35,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   boost::asio::steady_timer retry_timer_;  // after a failed accept (EMFILE): no busy loop
   Services& services_;
   LiveSockets& live_;
+  const bool strand_per_connection_;
 };
 
 }  // namespace musubi::server

@@ -21,9 +21,10 @@ class RoomHub {
                  const std::shared_ptr<Connection>& connection);
   void unsubscribe(std::int64_t room_id, const Connection* connection);
 
-  // Delivers to every follower of the room. Called in commit order (from the writer thread), so
-  // each connection sees a room's events in seq order. For member_removed, the removed user's
-  // connections are dropped from the room first.
+  // Delivers to every follower of the room. Called in commit order (on the server's delivery
+  // strand, where each group commit's completions run), so each connection sees a room's events
+  // in seq order. For member_removed, the removed user's connections are dropped from the room
+  // first.
   void publish(const std::shared_ptr<const RoomBroadcast>& broadcast);
 
   std::size_t follower_count(std::int64_t room_id) const;

@@ -1,6 +1,9 @@
 #include "server/server.hpp"
 
+#include <future>
+
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "server/data_directory.hpp"
@@ -16,8 +19,14 @@ namespace net = boost::asio;
 
 namespace {
 
-storage::StoreOptions store_options(const ServerConfig& config) {
+unsigned network_threads(const ServerConfig& config) {
+  return config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+storage::StoreOptions store_options(const ServerConfig& config,
+                                    storage::CompletionRunner write_completions) {
   storage::StoreOptions options;
+  options.write_completions = std::move(write_completions);
   options.path = config.database_path();
   options.synchronous = config.storage.synchronous;
   options.readers = config.storage.readers;
@@ -76,7 +85,13 @@ Server::Server(ServerConfig config)
   }
   tls_ = make_server_tls_context(tls_files.cert, tls_files.key);
   bootstrap_password_ = bootstrap_administrator(config_, hasher_);
-  store_ = std::make_unique<storage::Store>(store_options(config_));
+  // Each group commit's completions (replies, then room events and notices, in commit order) run
+  // in one handler on this strand: one hand-over to the network threads per commit rather than
+  // one per recipient, and the writer thread goes straight back to the next batch.
+  store_ = std::make_unique<storage::Store>(
+      store_options(config_, [delivery = delivery_](std::function<void()> completions) {
+        net::post(delivery, std::move(completions));
+      }));
   blobs_.emplace(config_.attachments_path());
   escalator_ = std::make_shared<EmergencyEscalator>(
       net::make_strand(ioc_), *store_, hub_, registry_,
@@ -93,7 +108,10 @@ Server::Server(ServerConfig config)
                                                   body_limits(config_.limits),
                                                   {}});
   const net::ip::tcp::endpoint endpoint(net::ip::make_address(address.host), address.port);
-  listener_ = std::make_shared<Listener>(ioc_, tls_, endpoint, *services_, live_);
+  // With one network thread nothing runs concurrently: connections need no strand of their own,
+  // and deliveries from the delivery strand run inline instead of being queued per connection.
+  listener_ = std::make_shared<Listener>(ioc_, tls_, endpoint, *services_, live_,
+                                         network_threads(config_) > 1);
   port_ = listener_->local_endpoint().port();
   services_->allowed_origins = config_.security.allowed_origins.empty()
                                    ? default_origins(address.host, port_)
@@ -113,8 +131,7 @@ void Server::start() {
   listener_->start();
   watcher_->start();
   escalator_->start();
-  const unsigned n =
-      config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned n = network_threads(config_);
   for (unsigned i = 0; i < n; ++i) {
     threads_.emplace_back([this] {
       // A handler that throws is a bug; it must cost one request, not a network thread.
@@ -147,6 +164,17 @@ void Server::drain() {
   // Every queued write commits and its ack and events are queued to their connections.
   work_pool_.join();
   store_->stop();
+  {
+    // The last commits' completions are on the delivery strand: let them queue their replies
+    // and events before the connections are told to close.
+    std::unique_lock lock(mutex_);
+    if (!threads_.empty()) {
+      lock.unlock();
+      std::promise<void> delivered;
+      net::post(delivery_, [&delivered] { delivered.set_value(); });
+      delivered.get_future().wait();
+    }
+  }
   // Each connection sends what it has queued, then a close frame (1001).
   live_.shut_down_all();
   work_.reset();

@@ -10,6 +10,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "server/blob_store.hpp"
@@ -63,6 +64,7 @@ class Server {
   std::unique_ptr<Services> services_;
   boost::asio::thread_pool work_pool_;
   boost::asio::io_context ioc_;
+  boost::asio::strand<boost::asio::io_context::executor_type> delivery_{ioc_.get_executor()};
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::shared_ptr<Listener> listener_;
   std::shared_ptr<RevocationWatcher> watcher_;

@@ -13,4 +13,8 @@ struct Job {
   std::function<void(bool ok)> done;
 };
 
+// Where the completions of a group commit run: it is handed one function that calls them all,
+// in commit order. Empty: on the storage thread itself.
+using CompletionRunner = std::function<void(std::function<void()>)>;
+
 }  // namespace musubi::storage

@@ -17,7 +17,7 @@ std::unique_ptr<Database> open_writer(const StoreOptions& options) {
 
 Store::Store(const StoreOptions& options)
     : options_(options),
-      writer_(open_writer(options), options.max_batch),
+      writer_(open_writer(options), options.max_batch, options.write_completions),
       readers_(
           std::make_unique<ReaderPool>(options.path, options.readers, options.busy_timeout_ms)) {}
 

@@ -18,6 +18,7 @@ struct StoreOptions {
   int readers = 2;
   std::size_t max_batch = 1000;  // jobs per group commit
   int busy_timeout_ms = 5000;
+  CompletionRunner write_completions;  // empty: write completions run on the writer thread
 };
 
 // The database as the server sees it: one writer thread with group commit and a pool of reader
@@ -28,7 +29,8 @@ class Store {
   ~Store();
 
   // Runs `work(Database&) -> T` in the next group commit; then `done(std::optional<T>)` on the
-  // writer thread, with nullopt when the work threw or the commit failed. Thread-safe.
+  // writer thread (or where options.write_completions runs it), with nullopt when the work threw
+  // or the commit failed. Thread-safe.
   template <class Work, class Done>
   void write(Work work, Done done) {
     submit(writer_, std::move(work), std::move(done));

@@ -4,8 +4,11 @@
 
 namespace musubi::storage {
 
-Writer::Writer(std::unique_ptr<Database> db, std::size_t max_batch)
-    : db_(std::move(db)), max_batch_(max_batch == 0 ? 1 : max_batch), thread_([this] { run(); }) {}
+Writer::Writer(std::unique_ptr<Database> db, std::size_t max_batch, CompletionRunner completions)
+    : db_(std::move(db)),
+      max_batch_(max_batch == 0 ? 1 : max_batch),
+      completions_(std::move(completions)),
+      thread_([this] { run(); }) {}
 
 Writer::~Writer() {
   stop();
@@ -29,7 +32,7 @@ void Writer::run() {
   std::deque<Job> batch;
   while (queue_.pop(batch, max_batch_)) {
     commit_batch(batch);
-    batch.clear();
+    batch.clear();  // moved from
   }
 }
 
@@ -66,8 +69,15 @@ void Writer::commit_batch(std::deque<Job>& batch) {
     stats_.jobs += batch.size();
     stats_.failed_jobs += committed ? failed : batch.size();
   }
-  for (std::size_t i = 0; i < batch.size(); ++i)
-    complete(batch[i], committed && applied[i]);
+  auto finish = [jobs = std::move(batch), applied = std::move(applied), committed]() mutable {
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+      complete(jobs[i], committed && applied[i]);
+  };
+  if (completions_) {
+    completions_(std::move(finish));
+  } else {
+    finish();
+  }
 }
 
 }  // namespace musubi::storage

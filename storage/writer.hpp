@@ -20,10 +20,12 @@ struct WriterStats {
 // The only thread that writes to the database. Jobs queue up while the previous commit is
 // fsyncing; the next transaction takes all of them at once (group commit), so that a burst costs
 // one fsync instead of one per message. Each job runs in a savepoint of its own, so that one
-// failing job does not undo the others; `done(true)` means its changes are durable.
+// failing job does not undo the others; `done(true)` means its changes are durable. The batch's
+// completions go to `completions` in one piece (the server runs them on a network thread: one
+// hand-over per commit instead of one per delivery).
 class Writer {
  public:
-  Writer(std::unique_ptr<Database> db, std::size_t max_batch);
+  Writer(std::unique_ptr<Database> db, std::size_t max_batch, CompletionRunner completions = {});
   ~Writer();  // same as stop()
 
   // Queues a job. After stop(), `done(false)` is called at once on the caller's thread.
@@ -40,6 +42,7 @@ class Writer {
 
   std::unique_ptr<Database> db_;
   const std::size_t max_batch_;
+  const CompletionRunner completions_;
   JobQueue queue_;
   mutable std::mutex stats_mutex_;
   WriterStats stats_;

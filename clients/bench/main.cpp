@@ -4,12 +4,14 @@
 // loss, no duplicate, every connection up), 1 when it was not, 2 for a bad command line.
 #include <iostream>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "clients/bench/dataset.hpp"
 #include "clients/bench/scenarios.hpp"
+#include "clients/bench/server_probe.hpp"
 
 namespace {
 
@@ -134,6 +136,10 @@ int main(int argc, char** argv) {
     if (burst_cmd->parsed()) summary = run_burst(run, burst);
     if (history_cmd->parsed()) summary = run_history(run, history);
     if (resume_cmd->parsed()) summary = run_resume(run, resume);
+    if (const auto self = sample_process(getpid())) {
+      // The generator's own load: a saturated generator measures itself, not the server.
+      summary["bench"] = json{{"cpu_seconds", self->cpu_seconds}, {"rss_kib", self->rss_kib}};
+    }
     summary["ok"] = clean(summary);
     std::cout << summary.dump() << std::endl;
     return summary["ok"].get<bool>() ? 0 : 1;

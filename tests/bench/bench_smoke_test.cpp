@@ -1,5 +1,7 @@
 // The load generator against the real musubid, small and short: every scenario must come out
 // clean (nothing lost, nothing duplicated, every connection up). No timing is asserted.
+#include <fstream>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -24,6 +26,12 @@ class BenchSmoke : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     server_ = new Musubid(dir_->path() / "server");
+    // One network thread, as in the benchmark runs: connections without strands of their own,
+    // deliveries inline on the delivery strand. (The other suites run two.)
+    std::ofstream(server_->config_file()) << "threads = 1\n"
+                                             "[limits]\n"
+                                             "requests_per_second = 100000.0\n"
+                                             "request_burst = 100000.0\n";
     const auto seeded = run_process({bench_binary(), "seed", "--data", server_->data_dir().string(),
                                      "--users", std::to_string(kUsers), "--room-size",
                                      std::to_string(kRoomSize), "--history-rooms", "1",

@@ -63,6 +63,14 @@ std::string encode_ok(const json& id, const json& result) {
   return dump(json{{"id", id}, {"ok", true}, {"result", result}});
 }
 
+std::string encode_ok_text(const json& id, std::string_view result_json) {
+  // The key order of encode_ok(): id, ok, result.
+  std::string out = "{\"id\":" + dump(id) + ",\"ok\":true,\"result\":";
+  out += result_json;
+  out += '}';
+  return out;
+}
+
 std::string encode_error(const json& id, Errc code, std::string_view message) {
   return dump(json{
       {"id", id}, {"ok", false}, {"error", {{"code", to_string(code)}, {"message", message}}}});

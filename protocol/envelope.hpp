@@ -35,6 +35,8 @@ std::variant<Request, DecodeError> decode_request(std::string_view text, std::si
 
 // Frames sent by the server. Each returns the complete text of one WebSocket message.
 std::string encode_ok(const nlohmann::json& id, const nlohmann::json& result);
+// The same, with the result already JSON text (built without a json tree on a hot path).
+std::string encode_ok_text(const nlohmann::json& id, std::string_view result_json);
 std::string encode_error(const nlohmann::json& id, Errc code, std::string_view message);
 std::string encode_event(std::string_view name, const nlohmann::json& body);
 

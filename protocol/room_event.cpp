@@ -28,4 +28,33 @@ std::string encode_room_event(const RoomEvent& event) {
   return encode_event(event::room_event, to_json(event));
 }
 
+std::optional<std::string> room_event_body_text(const RoomEvent& event, std::string_view content) {
+  if (content.size() < 2 || content.front() != '{' || content.back() != '}') return std::nullopt;
+  const auto fields = content.substr(1, content.size() - 2);
+  std::string out = "{\"author\":";
+  out += dump(to_json(event.author));
+  out += ",\"room\":";
+  out += dump(event.room);
+  out += ",\"seq\":";
+  out += std::to_string(event.seq);
+  out += ",\"ts\":\"";
+  out += format_timestamp(event.ts_ms);
+  out += "\",\"type\":";
+  out += dump(event.type);
+  if (!fields.empty()) {
+    out += ',';
+    out += fields;
+  }
+  out += '}';
+  return out;
+}
+
+std::optional<std::string> encode_room_event_text(const RoomEvent& event,
+                                                  std::string_view content) {
+  auto body = room_event_body_text(event, content);
+  if (!body) return std::nullopt;
+  // The key order of encode_event(): "body" before "event".
+  return "{\"body\":" + *body + ",\"event\":\"" + std::string(event::room_event) + "\"}";
+}
+
 }  // namespace musubi::protocol

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -58,5 +59,12 @@ nlohmann::json to_json(const RoomEvent& event);
 
 // The complete "room.event" frame.
 std::string encode_room_event(const RoomEvent& event);
+
+// The same body and frame as text, with `content` (the text of a JSON object, as the server stored
+// it; event.content is ignored) spliced in without being parsed: history pages and replays send
+// stored entries by the thousand. Content never uses the header's keys (room, seq, ts, type,
+// author). nullopt when `content` is not an object's text.
+std::optional<std::string> room_event_body_text(const RoomEvent& event, std::string_view content);
+std::optional<std::string> encode_room_event_text(const RoomEvent& event, std::string_view content);
 
 }  // namespace musubi::protocol

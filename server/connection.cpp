@@ -224,7 +224,13 @@ void Connection::finish(const json& id, std::optional<OperationResult> result) {
   if (const auto& due = result->escalation) {
     services_.escalator.schedule(due->emergency_id, due->at_ms);
   }
-  on_strand([this, id, body = std::move(result->result)] { reply_ok(id, body); });
+  on_strand([this, id, body = std::move(result->result), text = std::move(result->result_text)] {
+    if (text.empty()) {
+      reply_ok(id, body);
+    } else {
+      send(protocol::encode_ok_text(id, text));
+    }
+  });
   deliver(*result, services_.hub, services_.registry);
 }
 

@@ -24,6 +24,8 @@ struct OperationResult {
   std::optional<protocol::Errc> error;
   std::string message;
   nlohmann::json result = nlohmann::json::object();
+  // When set, the result as JSON text instead (history pages: built without a json tree).
+  std::string result_text;
 
   // A room event for the room's followers.
   std::vector<std::shared_ptr<const RoomBroadcast>> broadcasts;

@@ -109,8 +109,8 @@ void Connection::catch_up(std::int64_t room_id) {
         // never make a client look slow.
         for (const auto& e : events) {
           if (bytes >= max_bytes) break;
-          page.frames.push_back(std::make_shared<const std::string>(
-              protocol::encode_room_event(to_room_event(e, public_id))));
+          page.frames.push_back(
+              std::make_shared<const std::string>(room_event_frame(e, public_id)));
           bytes += page.frames.back()->size();
         }
         page.more = page.frames.size() < events.size() ||

@@ -89,8 +89,10 @@ Server::Server(ServerConfig config)
   // in one handler on this strand: one hand-over to the network threads per commit rather than
   // one per recipient, and the writer thread goes straight back to the next batch.
   store_ = std::make_unique<storage::Store>(
-      store_options(config_, [delivery = delivery_](std::function<void()> completions) {
-        net::post(delivery, std::move(completions));
+      store_options(config_, [this](std::function<void()> completions) {
+        // Not a copy of the strand: the store outlives the io_context (declaration order), and
+        // a strand must not.
+        net::post(delivery_, std::move(completions));
       }));
   blobs_.emplace(config_.attachments_path());
   escalator_ = std::make_shared<EmergencyEscalator>(

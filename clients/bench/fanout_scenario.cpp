@@ -49,8 +49,15 @@ json run_fanout(BenchRun& run, const FanoutScenario& s) {
   bool posting = true;
   std::size_t next_room = 0;
   boost::asio::steady_timer tick(run.ioc());
+  // The server's memory through the run, to see it flat after warm-up (the soak).
+  nlohmann::json rss_series = nlohmann::json::array();
+  auto next_sample = start;
   std::function<void()> pace = [&] {
     const auto now = Clock::now();
+    if (now >= next_sample) {
+      if (const auto sample = run.sample_server()) rss_series.push_back(sample->rss_kib);
+      next_sample += std::chrono::seconds(10);
+    }
     if (!open && now >= window_open) {
       open = true;
       cpu_before = run.sample_server();
@@ -84,6 +91,7 @@ json run_fanout(BenchRun& run, const FanoutScenario& s) {
   out["drained"] = drained;
   out["dropped_connections"] = run.dropped_count();
   out["server"] = server_figures(cpu_before, cpu_after);
+  if (!rss_series.empty()) out["server"]["rss_kib_every_10s"] = std::move(rss_series);
   // The generator's own CPU over the window: near 1.0 per second, it is the limit, not the server.
   if (bench_before && bench_after) {
     out["bench_cpu_seconds_in_window"] = bench_after->cpu_seconds - bench_before->cpu_seconds;

@@ -65,7 +65,7 @@ std::string encode_ok(const json& id, const json& result) {
 
 std::string encode_ok_text(const json& id, std::string_view result_json) {
   // The key order of encode_ok(): id, ok, result.
-  std::string out = "{\"id\":" + dump(id) + ",\"ok\":true,\"result\":";
+  std::string out = R"({"id":)" + dump(id) + R"(,"ok":true,"result":)";
   out += result_json;
   out += '}';
   return out;

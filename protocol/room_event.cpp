@@ -37,9 +37,9 @@ std::optional<std::string> room_event_body_text(const RoomEvent& event, std::str
   out += dump(event.room);
   out += ",\"seq\":";
   out += std::to_string(event.seq);
-  out += ",\"ts\":\"";
+  out += R"(,"ts":")";
   out += format_timestamp(event.ts_ms);
-  out += "\",\"type\":";
+  out += R"(","type":)";
   out += dump(event.type);
   if (!fields.empty()) {
     out += ',';
@@ -54,7 +54,7 @@ std::optional<std::string> encode_room_event_text(const RoomEvent& event,
   auto body = room_event_body_text(event, content);
   if (!body) return std::nullopt;
   // The key order of encode_event(): "body" before "event".
-  return "{\"body\":" + *body + ",\"event\":\"" + std::string(event::room_event) + "\"}";
+  return R"({"body":)" + *body + R"(,"event":")" + std::string(event::room_event) + "\"}";
 }
 
 }  // namespace musubi::protocol

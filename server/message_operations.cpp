@@ -115,15 +115,15 @@ void Connection::history(const protocol::Request& request) {
         if (has_more) events.pop_back();
         // The page is written as text: stored entries are spliced in, never parsed and dumped.
         OperationResult r;
-        r.result_text = "{\"events\":[";
+        r.result_text = R"({"events":[)";
         for (std::size_t i = 0; i < events.size(); ++i) {
           if (i > 0) r.result_text += ',';
           r.result_text += room_event_body_text(events[i], room->public_id);
         }
-        r.result_text += "],\"has_more\":";
+        r.result_text += R"(],"has_more":)";
         r.result_text += has_more ? "true" : "false";
-        r.result_text += ",\"last_seq\":" + std::to_string(storage::last_seq(db, room->room_id));
-        r.result_text += ",\"room\":" + protocol::dump(room->public_id) + "}";
+        r.result_text += R"(,"last_seq":)" + std::to_string(storage::last_seq(db, room->room_id));
+        r.result_text += R"(,"room":)" + protocol::dump(room->public_id) + "}";
         // Every read of a room's history is audited: who, which room, which range.
         r.read_audit = OperationResult::ReadAudit{
             user_id, "history.read", room->room_id,

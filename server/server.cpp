@@ -51,7 +51,7 @@ std::vector<std::string> default_origins(const std::string& host, unsigned short
     origins = {"https://" + host + suffix};
   }
   if (port == 443) {
-    for (auto o : std::vector<std::string>(origins)) {
+    for (const auto& o : std::vector<std::string>(origins)) {
       origins.push_back(o.substr(0, o.size() - suffix.size()));
     }
   }

@@ -46,7 +46,7 @@ std::optional<Reply> scan_reply(std::string_view frame) {
       r.seq = integer_after(frame, at + seq.size());
     }
   } else {
-    constexpr std::string_view code = "\"code\":\"";
+    constexpr std::string_view code = R"("code":")";
     if (const auto at = frame.find(code); at != std::string_view::npos) {
       r.error_code = string_after(frame, at + code.size());
     }
@@ -55,12 +55,13 @@ std::optional<Reply> scan_reply(std::string_view frame) {
 }
 
 std::optional<RoomEventFields> scan_room_event(std::string_view frame) {
-  if (!frame.ends_with("\"event\":\"room.event\"}")) return std::nullopt;
+  if (!frame.ends_with(R"("event":"room.event"})")) return std::nullopt;
   RoomEventFields f;
   constexpr std::string_view seq = "\"seq\":";
-  constexpr std::string_view room = "\"room\":\"";
-  constexpr std::string_view text = "\"text\":\"b";
-  // Sorted keys: author, room, seq, then the content's own keys (text, for a message), ts, type.
+  constexpr std::string_view room = R"("room":")";
+  constexpr std::string_view text = R"("text":"b)";
+  // In both of the server's encodings (json's sorted keys, and the spliced text of history and
+  // replay) author, room and seq come first, in that order, and a message's text after them.
   // Strings inside are JSON-escaped, so a quote-led key cannot appear within them.
   const auto room_at = frame.find(room);
   const auto seq_at = frame.find(seq, room_at);

@@ -28,7 +28,8 @@ std::optional<ProcessSample> sample_process(pid_t pid) {
   std::string all((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
   std::istringstream rest(all.substr(all.rfind(')') + 2));
   std::string field;
-  long utime = 0, stime = 0;
+  long utime = 0;
+  long stime = 0;
   for (int i = 3; i <= 15 && rest >> field; ++i) {
     if (i == 14) utime = std::stol(field);
     if (i == 15) stime = std::stol(field);

@@ -11,7 +11,7 @@ namespace {
 
 ip::address_v4 v4(std::string_view text) {
   boost::system::error_code ec;
-  const auto a = ip::make_address_v4(std::string(text), ec);
+  auto a = ip::make_address_v4(std::string(text), ec);
   if (ec) throw std::invalid_argument("not an IPv4 address: " + std::string(text));
   return a;
 }

@@ -189,8 +189,7 @@ void HttpSession::start_upload() {
 
 void HttpSession::read_upload_body(std::int64_t user_id) {
   parser_->body_limit(services_.config.limits.max_attachment_bytes);
-  beast::get_lowest_layer(stream_).expires_after(
-      std::chrono::seconds(services_.config.timeouts.upload_seconds));
+  expire_after(std::chrono::seconds(services_.config.timeouts.upload_seconds));
   auto read_body = [self = shared_from_this(), user_id] {
     http::async_read(self->stream_, self->buffer_, *self->parser_,
                      beast::bind_front_handler(&HttpSession::on_upload_body, self, user_id));
@@ -209,8 +208,7 @@ void HttpSession::on_upload_body(std::int64_t user_id, beast::error_code ec, std
     return refuse(http::status::payload_too_large, "too_large", "the file is too large");
   }
   if (ec) return;
-  beast::get_lowest_layer(stream_).expires_after(
-      std::chrono::seconds(services_.config.timeouts.http_request_seconds));
+  expire_after(std::chrono::seconds(services_.config.timeouts.http_request_seconds));
   // Hashing and writing 20 MiB blocks: not on a network thread.
   boost::asio::post(services_.work_pool,
                     [self = shared_from_this(), user_id, request = parser_->release()]() mutable {

@@ -9,6 +9,7 @@
 
 #include "musubi_version.hpp"
 #include "protocol/envelope.hpp"
+#include "server/websocket/handshake.hpp"
 
 namespace musubi::server {
 
@@ -165,6 +166,16 @@ std::optional<HttpResponse> refuse_upgrade(const HttpRequest& request,
                               "/ws speaks WebSocket only: upgrade with subprotocol musubi.v1");
     res.set(http::field::upgrade, "websocket");
     return res;
+  }
+  if (request[http::field::sec_websocket_version] != "13") {
+    auto res = error_response(request, http::status::upgrade_required, "websocket_version",
+                              "musubi speaks WebSocket version 13");
+    res.set(http::field::sec_websocket_version, "13");
+    return res;
+  }
+  if (!websocket::valid_client_key(request[http::field::sec_websocket_key])) {
+    return error_response(request, http::status::bad_request, "websocket_key",
+                          "Sec-WebSocket-Key must be 16 bytes in base64");
   }
   if (!offers_subprotocol(request[http::field::sec_websocket_protocol])) {
     return error_response(request, http::status::bad_request, "subprotocol_required",

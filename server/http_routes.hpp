@@ -29,7 +29,8 @@ bool has_query_parameter(std::string_view target, std::string_view name);
 std::optional<std::string> percent_decode(std::string_view text);
 
 // Why a WebSocket upgrade on /ws is refused, as a complete response; nullopt when it may proceed.
-// Refused: not an upgrade (426), no musubi.v1 subprotocol (400), an Origin not allowed (403).
+// Refused: not an upgrade or not WebSocket version 13 (426), a malformed Sec-WebSocket-Key or no
+// musubi.v1 subprotocol (400), an Origin not allowed (403).
 std::optional<HttpResponse> refuse_upgrade(const HttpRequest& request,
                                            const std::vector<std::string>& allowed_origins);
 

@@ -26,9 +26,12 @@ constexpr std::uint64_t kBodyLimit = 8U * 1024;  // only uploads take a body
 
 HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, ssl::context& tls,
                          Services& services, LiveSockets& live)
-    : stream_(std::move(socket), tls), services_(services), live_(live) {
+    : stream_(std::move(socket), tls.native_handle()),
+      deadline_(stream_.get_executor()),
+      services_(services),
+      live_(live) {
   beast::error_code ec;
-  const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+  const auto endpoint = stream_.socket().remote_endpoint(ec);
   peer_ = ec ? "unknown" : endpoint.address().to_string();
 }
 
@@ -39,10 +42,9 @@ HttpSession::~HttpSession() {
 void HttpSession::run() {
   live_.add(this, weak_from_this());
   boost::asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-    beast::get_lowest_layer(self->stream_)
-        .expires_after(std::chrono::seconds(self->services_.config.timeouts.tls_handshake_seconds));
-    self->stream_.async_handshake(ssl::stream_base::server,
-                                  beast::bind_front_handler(&HttpSession::on_handshake, self));
+    self->expire_after(std::chrono::seconds(self->services_.config.timeouts.tls_handshake_seconds));
+    self->stream_.async_handshake(
+        [self](beast::error_code ec, std::size_t) { self->on_handshake(ec); });
   });
 }
 
@@ -50,7 +52,17 @@ void HttpSession::shut_down() {
   boost::asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     if (self->handed_over_) return;
     beast::error_code ignored;
-    beast::get_lowest_layer(self->stream_).socket().close(ignored);
+    self->stream_.socket().close(ignored);
+  });
+}
+
+void HttpSession::expire_after(std::chrono::seconds seconds) {
+  deadline_.expires_after(seconds);
+  deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->handed_over_) return;
+    beast::error_code ignored;
+    self->stream_.socket().close(ignored);  // the pending operation fails and frees the session
   });
 }
 
@@ -65,8 +77,7 @@ void HttpSession::do_read() {
   // Set per route once the header is in (Beast checks a Content-Length against the limit when
   // the header completes, before we know the route).
   parser_->body_limit(boost::none);
-  beast::get_lowest_layer(stream_).expires_after(
-      std::chrono::seconds(services_.config.timeouts.http_request_seconds));
+  expire_after(std::chrono::seconds(services_.config.timeouts.http_request_seconds));
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
 }
@@ -148,9 +159,12 @@ void HttpSession::handle(HttpRequest request) {
 
 void HttpSession::upgrade(HttpRequest request) {
   handed_over_ = true;
+  deadline_.cancel();
   live_.remove(this);
+  const auto pipelined = buffer_.cdata();
   std::make_shared<WebSocketSession>(std::move(stream_), services_, live_, peer_)
-      ->run(std::move(request));
+      ->run(request,
+            std::string_view(static_cast<const char*>(pipelined.data()), pipelined.size()));
 }
 
 void HttpSession::write(HttpResponse response) {
@@ -184,11 +198,11 @@ void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
 }
 
 void HttpSession::do_shutdown() {
-  beast::get_lowest_layer(stream_).expires_after(
-      std::chrono::seconds(services_.config.timeouts.close_seconds));
-  stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+  expire_after(std::chrono::seconds(services_.config.timeouts.close_seconds));
+  stream_.async_shutdown([self = shared_from_this()](beast::error_code, std::size_t) {
     beast::error_code ignored;
-    beast::get_lowest_layer(self->stream_).socket().close(ignored);
+    self->stream_.socket().close(ignored);
+    self->deadline_.cancel();
   });
 }
 

@@ -6,16 +6,16 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "server/http_routes.hpp"
 #include "server/live_sockets.hpp"
 #include "server/services.hpp"
+#include "server/tls_socket.hpp"
 
 namespace musubi::server {
 
@@ -56,8 +56,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
   void download(const HttpRequest& request);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void do_shutdown();
+  // Bounds what follows (a handshake, a request, an upload): when it expires, the socket closes.
+  void expire_after(std::chrono::seconds seconds);
 
-  boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
+  TlsSocket stream_;
+  boost::asio::steady_timer deadline_;
   Services& services_;
   LiveSockets& live_;
   std::string peer_;

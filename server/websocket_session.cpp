@@ -1,154 +1,316 @@
 #include "server/websocket_session.hpp"
 
-#include <boost/asio/buffer.hpp>
+#include <algorithm>
+#include <cstring>
+
 #include <boost/asio/dispatch.hpp>
-#include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/websocket/ssl.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/field.hpp>
 
 #include "musubi_version.hpp"
 #include "protocol/envelope.hpp"
 #include "server/log.hpp"
+#include "server/websocket/frame_header.hpp"
+#include "server/websocket/handshake.hpp"
 
 namespace musubi::server {
 
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-namespace http = beast::http;
+namespace http = boost::beast::http;
+using websocket::Opcode;
 
-WebSocketSession::WebSocketSession(TlsStream&& stream, Services& services, LiveSockets& live,
+namespace {
+
+// One TLS record's worth of plaintext: what one write offers.
+constexpr std::size_t kRecordBytes = 16 * 1024;
+// What one turn reads from a socket before letting other connections run.
+constexpr std::size_t kReadBudget = 256 * 1024;
+// A partial-frame buffer larger than this is released once empty.
+constexpr std::size_t kKeptReceiveCapacity = 4 * 1024;
+
+// Per network thread: the buffers a read or a write fills and hands on within one call.
+char* read_buffer() {
+  thread_local std::array<char, 64 * 1024> buffer;
+  return buffer.data();
+}
+constexpr std::size_t kReadBufferBytes = 64 * 1024;
+
+char* record_buffer() {
+  thread_local std::array<char, kRecordBytes> buffer;
+  return buffer.data();
+}
+
+std::chrono::seconds half_idle(const ServerConfig& config) {
+  return std::chrono::seconds(std::max(1, config.timeouts.websocket_idle_seconds / 2));
+}
+
+}  // namespace
+
+WebSocketSession::WebSocketSession(TlsSocket&& tls, Services& services, LiveSockets& live,
                                    std::string peer)
-    : ws_(std::move(stream)),
-      close_timer_(ws_.get_executor()),
+    : tls_(std::move(tls)),
+      timer_(tls_.get_executor()),
       services_(services),
       live_(live),
+      reader_(services.config.limits.max_frame_bytes),
       connection_(services, *this, std::move(peer)) {}
 
 WebSocketSession::~WebSocketSession() {
   live_.remove(this);
 }
 
-void WebSocketSession::run(http::request<http::string_body> request) {
+void WebSocketSession::run(const HttpRequest& request, std::string_view received) {
   live_.add(this, weak_from_this());
-  const auto& timeouts = services_.config.timeouts;
-  // The WebSocket layer keeps its own timers from here on; the TCP stream's would cut idle
-  // clients that are merely quiet.
-  beast::get_lowest_layer(ws_).expires_never();
-  websocket::stream_base::timeout timeout{};
-  timeout.handshake_timeout = std::chrono::seconds(timeouts.tls_handshake_seconds);
-  timeout.idle_timeout = std::chrono::seconds(timeouts.websocket_idle_seconds);
-  timeout.keep_alive_pings = true;
-  ws_.set_option(timeout);
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-    res.set(http::field::server, std::string("musubid/") + kVersion);
-    res.set(http::field::sec_websocket_protocol, protocol::kSubprotocol);
-  }));
-  ws_.read_message_max(services_.config.limits.max_frame_bytes);
-  ws_.auto_fragment(false);
-  ws_.async_accept(request,
-                   beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
-}
-
-void WebSocketSession::on_accept(beast::error_code ec) {
-  if (ec) return finish();
+  push_raw(std::make_shared<const std::string>(
+      websocket::upgrade_response(request[http::field::sec_websocket_key], protocol::kSubprotocol,
+                                  std::string("musubid/") + kVersion)));
   connection_.on_open();
-  do_read();
+  arm_timer(half_idle(services_.config));
+  received_.assign(received);
+  parse_received();
+  if (!reading_stopped_) read();
 }
 
-void WebSocketSession::do_read() {
-  ws_.async_read(buffer_,
-                 beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
-}
-
-void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
-  if (ec) {
-    // websocket::error::closed is a normal close by the peer; message_too_big has already been
-    // answered by Beast with close code 1009.
-    return finish();
-  }
-  if (!closing_) {  // once closing, requests are no longer carried out
-    const auto data = buffer_.cdata();
-    connection_.on_frame(ws_.got_text(),
-                         std::string_view(static_cast<const char*>(data.data()), data.size()));
-  }
-  buffer_.consume(buffer_.size());
-  do_read();
-}
+// --- Sending ---------------------------------------------------------------------------------
 
 void WebSocketSession::send(Frame frame) {
   if (closing_ || finished_) return;
   if (queued_bytes_ + frame->size() > services_.config.limits.send_queue_bytes) {
-    // The client reads slower than its rooms move. Drop what it has not received (it resumes
+    // The client reads slower than its rooms move. Drop what it has not been sent (it resumes
     // from its last seq) and tell it why.
-    while (queue_.size() > (writing_ ? 1u : 0u)) {
-      queued_bytes_ -= queue_.back()->size();
-      queue_.pop_back();
-    }
+    drop_unsent();
     MUSUBI_LOG(info) << "websocket: closing slow consumer";
     return close(protocol::close_code::slow_consumer, "send queue full: resume from your last seq");
   }
-  queued_bytes_ += frame->size();
-  queue_.push_back(std::move(frame));
-  if (!writing_) do_write();
+  push(Opcode::text, std::move(frame));
 }
 
-void WebSocketSession::do_write() {
-  writing_ = true;
-  ws_.text(true);
-  ws_.async_write(boost::asio::buffer(*queue_.front()),
-                  beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+void WebSocketSession::push(Opcode opcode, Frame payload) {
+  Outgoing out;
+  out.header_size =
+      static_cast<std::uint8_t>(websocket::encode_header(opcode, payload->size(), out.header));
+  out.payload = std::move(payload);
+  queued_bytes_ += out.size();
+  queue_.push_back(std::move(out));
+  schedule_flush();
 }
 
-void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
-  writing_ = false;
-  queued_bytes_ -= queue_.front()->size();
-  queue_.pop_front();
-  if (ec) return finish();
-  if (!queue_.empty()) {
-    do_write();
-  } else if (closing_ && !close_sent_) {
-    do_close();
+void WebSocketSession::push_raw(Frame bytes) {
+  Outgoing out;
+  out.payload = std::move(bytes);
+  queued_bytes_ += out.size();
+  queue_.push_back(std::move(out));
+  schedule_flush();
+}
+
+void WebSocketSession::schedule_flush() {
+  // Whatever else this turn of the event loop queues goes out in the same write.
+  if (flush_scheduled_ || offered_ != 0 || finished_) return;
+  flush_scheduled_ = true;
+  boost::asio::post(executor(), [self = shared_from_this()] {
+    self->flush_scheduled_ = false;
+    self->flush();
+  });
+}
+
+std::size_t WebSocketSession::gather(char* out, std::size_t capacity) const {
+  std::size_t size = 0;
+  std::size_t skip = sent_;
+  for (const auto& frame : queue_) {
+    if (size == capacity) break;
+    const auto take = [&](const char* data, std::size_t n) {
+      if (skip >= n) {
+        skip -= n;
+        return;
+      }
+      data += skip;
+      n -= skip;
+      skip = 0;
+      n = std::min(n, capacity - size);
+      std::memcpy(out + size, data, n);
+      size += n;
+    };
+    take(frame.header.data(), frame.header_size);
+    take(frame.payload->data(), frame.payload->size());
   }
+  return size;
+}
+
+void WebSocketSession::consume_sent(std::size_t bytes) {
+  queued_bytes_ -= bytes;
+  bytes += sent_;
+  std::size_t done = 0;
+  while (done < queue_.size() && bytes >= queue_[done].size()) {
+    bytes -= queue_[done].size();
+    ++done;
+  }
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(done));
+  sent_ = bytes;
+  if (queue_.empty() && queue_.capacity() > 64) std::vector<Outgoing>().swap(queue_);
+}
+
+void WebSocketSession::drop_unsent() {
+  // What must stay, counted from the start of the front frame: the bytes a pending write offered
+  // (they must be offered again), or else the rest of a frame already partly written (the stream
+  // must stay well formed).
+  const std::size_t must = offered_ != 0 ? sent_ + offered_ : (sent_ != 0 ? sent_ + 1 : 0);
+  std::size_t keep = 0;
+  for (std::size_t kept_bytes = 0; keep < queue_.size() && kept_bytes < must; ++keep) {
+    kept_bytes += queue_[keep].size();
+  }
+  for (std::size_t i = keep; i < queue_.size(); ++i) queued_bytes_ -= queue_[i].size();
+  queue_.resize(keep);
+}
+
+void WebSocketSession::flush() {
+  if (finished_) return;
+  while (!queue_.empty()) {
+    char* out = record_buffer();
+    const std::size_t size = gather(out, kRecordBytes);
+    const auto step = tls_.write_some(out, size);
+    if (step.want != TlsSocket::Want::nothing) {
+      offered_ = size;
+      return tls_.async_wait(step.want, [self = shared_from_this()](boost::system::error_code ec) {
+        self->offered_ = 0;
+        if (ec) return self->finish();
+        self->flush();
+      });
+    }
+    if (step.error) return finish();
+    consume_sent(step.bytes);
+  }
+  if (closing_ && reading_stopped_) return finish();
   connection_.on_write_complete();
 }
 
 void WebSocketSession::close(unsigned short code, std::string reason) {
   if (closing_ || finished_) return;
   closing_ = true;
-  close_reason_.code = code;
-  close_reason_.reason = std::move(reason);
-  // Queued frames and the close handshake get a bounded time: a client that stopped reading
-  // must not hold the socket forever.
-  close_timer_.expires_after(std::chrono::seconds(services_.config.timeouts.close_seconds));
-  close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (ec) return;
-    beast::error_code ignored;
-    beast::get_lowest_layer(self->ws_).socket().close(ignored);
-    self->finish();
-  });
-  if (!writing_) do_close();
-}
-
-void WebSocketSession::do_close() {
-  close_sent_ = true;
-  ws_.async_close(close_reason_,
-                  [self = shared_from_this()](beast::error_code) { self->finish(); });
+  push(Opcode::close, std::make_shared<const std::string>(websocket::close_payload(code, reason)));
+  // Queued frames and the close handshake get a bounded time: a client that stopped reading or
+  // never answers the close must not hold the socket forever.
+  arm_timer(std::chrono::seconds(services_.config.timeouts.close_seconds));
 }
 
 void WebSocketSession::shut_down() {
-  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this()] {
+  boost::asio::dispatch(executor(), [self = shared_from_this()] {
     self->close(protocol::close_code::going_away, "server shutting down");
   });
+}
+
+// --- Receiving -------------------------------------------------------------------------------
+
+void WebSocketSession::read() {
+  std::size_t budget = kReadBudget;
+  while (!reading_stopped_ && !finished_) {
+    if (budget == 0) {
+      // Fair to the other connections: go on in a later turn.
+      return boost::asio::post(executor(), [self = shared_from_this()] { self->read(); });
+    }
+    char* buffer = read_buffer();
+    const auto step = tls_.read_some(buffer, kReadBufferBytes);
+    if (step.want != TlsSocket::Want::nothing) {
+      return tls_.async_wait(step.want, [self = shared_from_this()](boost::system::error_code ec) {
+        if (ec) return self->finish();
+        self->read();
+      });
+    }
+    if (step.error) return finish();  // the peer left without a close frame, or TLS failed
+    active_ = true;
+    budget -= std::min(budget, step.bytes);
+    if (received_.empty()) {
+      // The common case: whole frames, parsed where they were read.
+      const auto result = reader_.read(buffer, step.bytes, *this);
+      if (result.failure) return fail(result.failure->close_code, result.failure->reason);
+      if (result.stopped) return;
+      received_.assign(buffer + result.consumed, step.bytes - result.consumed);
+    } else {
+      received_.append(buffer, step.bytes);
+      parse_received();
+    }
+  }
+}
+
+void WebSocketSession::parse_received() {
+  if (received_.empty()) return;
+  const auto result = reader_.read(received_.data(), received_.size(), *this);
+  if (result.failure) return fail(result.failure->close_code, result.failure->reason);
+  received_.erase(0, result.consumed);
+  if (received_.empty() && received_.capacity() > kKeptReceiveCapacity) {
+    std::string().swap(received_);
+  }
+}
+
+bool WebSocketSession::on_message(const websocket::Message& message) {
+  switch (message.opcode) {
+    case Opcode::text:
+    case Opcode::binary:
+      // Once closing, requests are no longer carried out.
+      if (!closing_) connection_.on_frame(message.opcode == Opcode::text, message.payload);
+      return !finished_;
+    case Opcode::ping:
+      if (!closing_) push(Opcode::pong, std::make_shared<const std::string>(message.payload));
+      return true;
+    case Opcode::pong: ping_sent_ = false; return true;
+    case Opcode::close: on_peer_close(message.payload); return false;
+    case Opcode::continuation: break;
+  }
+  return true;
+}
+
+void WebSocketSession::on_peer_close(std::string_view payload) {
+  reading_stopped_ = true;
+  if (closing_) return finish();  // the answer to our close: the handshake is complete
+  // Echo the peer's code, then close the connection once it is written.
+  const std::uint16_t code =
+      payload.size() >= 2
+          ? static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
+                                       static_cast<unsigned char>(payload[1]))
+          : std::uint16_t{1000};
+  close(code, "");
+}
+
+void WebSocketSession::fail(std::uint16_t code, std::string_view reason) {
+  reading_stopped_ = true;
+  received_.clear();
+  if (closing_) return finish();
+  close(code, std::string(reason));
+}
+
+// --- Timers and the end ----------------------------------------------------------------------
+
+void WebSocketSession::arm_timer(std::chrono::steady_clock::duration after) {
+  timer_.expires_after(after);
+  timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->on_timer();
+  });
+}
+
+void WebSocketSession::on_timer() {
+  if (finished_) return;
+  if (closing_) return finish();  // the close deadline
+  if (active_) {
+    active_ = false;
+    ping_sent_ = false;
+  } else if (!ping_sent_) {
+    // Quiet for half the idle timeout: ask whether the client is still there.
+    ping_sent_ = true;
+    push(Opcode::ping, std::make_shared<const std::string>());
+  } else {
+    return finish();  // no answer for the whole idle timeout
+  }
+  arm_timer(half_idle(services_.config));
 }
 
 void WebSocketSession::finish() {
   if (finished_) return;
   finished_ = true;
-  close_timer_.cancel();
+  timer_.cancel();
   connection_.on_closed();
-  // Pending operations complete with errors; the session is freed with the last handler.
-  beast::error_code ignored;
-  beast::get_lowest_layer(ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both,
-                                                 ignored);
+  queue_.clear();
+  // Pending waits complete with errors; the session is freed with the last handler.
+  boost::system::error_code ignored;
+  tls_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  tls_.socket().close(ignored);
 }
 
 }  // namespace musubi::server

@@ -1,71 +1,99 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
-#include <deque>
+#include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/beast/websocket/stream.hpp>
 
 #include "server/connection.hpp"
+#include "server/http_routes.hpp"
 #include "server/live_sockets.hpp"
+#include "server/tls_socket.hpp"
 #include "server/transport.hpp"
+#include "server/websocket/frame_reader.hpp"
+#include "server/websocket/opcode.hpp"
 
 namespace musubi::server {
 
-// One upgraded WebSocket over TLS: the read loop, the bounded write queue (one write in flight),
-// and the close handshake. Everything runs on the socket's strand. The protocol itself is the
+// One upgraded WebSocket over TLS: reading and unmasking client frames, the bounded send queue,
+// pings and the close handshake. Everything runs on the socket's strand; the protocol itself is the
 // Connection's business.
+//
+// Built for many mostly idle connections and for fan-out: nothing is buffered between reads (the
+// socket is read only when it is readable, into a per-thread buffer), frames queued in one turn of
+// the event loop go out together in one TLS record and one system call, and a payload shared by
+// many recipients is never copied per recipient except into that record.
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
                          public Transport,
-                         public Closable {
+                         public Closable,
+                         private websocket::MessageHandler {
  public:
-  using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
-
-  WebSocketSession(TlsStream&& stream, Services& services, LiveSockets& live, std::string peer);
+  WebSocketSession(TlsSocket&& tls, Services& services, LiveSockets& live, std::string peer);
   ~WebSocketSession();
 
-  // Completes the upgrade of `request` and starts reading.
-  void run(boost::beast::http::request<boost::beast::http::string_body> request);
+  // Answers the upgrade `request` (already checked by refuse_upgrade) and starts reading;
+  // `received` holds whatever the client sent after the request.
+  void run(const HttpRequest& request, std::string_view received);
 
   // Transport.
   void send(Frame frame) override;
   void close(unsigned short code, std::string reason) override;
   std::size_t queued_bytes() const override { return queued_bytes_; }
-  boost::asio::any_io_executor executor() override { return ws_.get_executor(); }
+  boost::asio::any_io_executor executor() override { return tls_.get_executor(); }
   std::shared_ptr<void> keep_alive() override { return shared_from_this(); }
 
   // Closable.
   void shut_down() override;
 
  private:
-  void on_accept(boost::beast::error_code ec);
-  void do_read();
-  void on_read(boost::beast::error_code ec, std::size_t bytes);
-  void do_write();
-  void on_write(boost::beast::error_code ec, std::size_t bytes);
-  void do_close();
+  // A frame on its way out: its header made here, its payload shared with other recipients.
+  struct Outgoing {
+    std::array<char, 10> header{};
+    std::uint8_t header_size = 0;
+    Frame payload;
+    std::size_t size() const { return header_size + payload->size(); }
+  };
+
+  void push(websocket::Opcode opcode, Frame payload);
+  void push_raw(Frame bytes);
+  void schedule_flush();
+  void flush();
+  // Copies as much of the queue as one TLS record holds into `out`; returns the byte count.
+  std::size_t gather(char* out, std::size_t capacity) const;
+  void consume_sent(std::size_t bytes);
+  void drop_unsent();
+
+  void read();
+  void parse_received();
+  bool on_message(const websocket::Message& message) override;
+  void on_peer_close(std::string_view payload);
+  void fail(std::uint16_t code, std::string_view reason);
+
+  void arm_timer(std::chrono::steady_clock::duration after);
+  void on_timer();
   void finish();
 
-  boost::beast::websocket::stream<TlsStream> ws_;
-  boost::asio::steady_timer close_timer_;  // bounds the close: queued frames and handshake
+  TlsSocket tls_;
+  boost::asio::steady_timer timer_;  // keep-alive pings and idle timeout, then the close deadline
   Services& services_;
   LiveSockets& live_;
-  boost::beast::flat_buffer buffer_;
-  std::deque<Frame> queue_;
-  std::size_t queued_bytes_ = 0;
-  bool writing_ = false;
-  bool closing_ = false;     // close() was called: no more frames are queued
-  bool close_sent_ = false;  // the close handshake has started
-  boost::beast::websocket::close_reason close_reason_;
+  websocket::FrameReader reader_;
+  std::string received_;  // the start of a frame not yet complete; unallocated when idle
+  std::vector<Outgoing> queue_;
+  std::size_t sent_ = 0;          // bytes of queue_.front() already written
+  std::size_t offered_ = 0;       // bytes the pending write must offer again (0: none pending)
+  std::size_t queued_bytes_ = 0;  // unsent bytes in the queue
+  bool flush_scheduled_ = false;
+  bool reading_stopped_ = false;  // the peer's close was read, or its frames broke the protocol
+  bool closing_ = false;          // our close frame is queued: nothing more is sent or carried out
   bool finished_ = false;
+  bool active_ = false;     // something was read since the last timer tick
+  bool ping_sent_ = false;  // a keep-alive ping is unanswered
   Connection connection_;
 };
 

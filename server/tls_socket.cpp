@@ -1,0 +1,151 @@
+#include "server/tls_socket.hpp"
+
+#include <cerrno>
+#include <cstdint>
+#include <new>
+#include <sys/socket.h>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+namespace musubi::server {
+
+namespace {
+
+// A BIO on a non-blocking socket that writes with MSG_NOSIGNAL: OpenSSL's own socket BIO uses
+// write(2), which raises SIGPIPE when the peer has gone, and a library must not depend on the
+// process ignoring it. The descriptor is the BIO's data.
+int descriptor(BIO* bio) {
+  return static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)));
+}
+
+bool would_block() {
+  return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
+
+int socket_write(BIO* bio, const char* data, int size) {
+  BIO_clear_retry_flags(bio);
+  const auto n = ::send(descriptor(bio), data, static_cast<std::size_t>(size), MSG_NOSIGNAL);
+  if (n < 0 && would_block()) BIO_set_retry_write(bio);
+  return static_cast<int>(n);
+}
+
+int socket_read(BIO* bio, char* data, int size) {
+  BIO_clear_retry_flags(bio);
+  const auto n = ::recv(descriptor(bio), data, static_cast<std::size_t>(size), 0);
+  if (n < 0 && would_block()) BIO_set_retry_read(bio);
+  return static_cast<int>(n);
+}
+
+long socket_ctrl(BIO* bio, int command, long, void* pointer) {
+  switch (command) {
+    case BIO_C_GET_FD:
+      if (pointer != nullptr) *static_cast<int*>(pointer) = descriptor(bio);
+      return descriptor(bio);
+    case BIO_CTRL_FLUSH: return 1;
+    default: return 0;
+  }
+}
+
+BIO_METHOD* socket_method() {
+  static BIO_METHOD* const method = [] {
+    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR,
+                                 "musubi socket");
+    BIO_meth_set_write(m, socket_write);
+    BIO_meth_set_read(m, socket_read);
+    BIO_meth_set_ctrl(m, socket_ctrl);
+    BIO_meth_set_create(m, [](BIO* bio) {
+      BIO_set_init(bio, 1);
+      return 1;
+    });
+    return m;
+  }();
+  return method;
+}
+
+}  // namespace
+
+void TlsSocket::SslFree::operator()(SSL* ssl) const {
+  SSL_free(ssl);
+}
+
+TlsSocket::TlsSocket(boost::asio::ip::tcp::socket socket, SSL_CTX* context)
+    : socket_(std::move(socket)), ssl_(SSL_new(context)) {
+  if (!ssl_) throw std::bad_alloc();
+  BIO* bio = BIO_new(socket_method());
+  if (bio == nullptr) throw std::bad_alloc();
+  BIO_set_data(bio, reinterpret_cast<void*>(static_cast<std::intptr_t>(socket_.native_handle())));
+  SSL_set_bio(ssl_.get(), bio, bio);
+  SSL_set_accept_state(ssl_.get());
+  SSL_set_mode(ssl_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                               SSL_MODE_RELEASE_BUFFERS);
+  boost::system::error_code ignored;
+  socket_.non_blocking(true, ignored);
+}
+
+TlsSocket::TlsSocket(TlsSocket&&) noexcept = default;
+TlsSocket::~TlsSocket() = default;
+
+TlsSocket::Step TlsSocket::handshake() {
+  ERR_clear_error();
+  const int r = SSL_do_handshake(ssl_.get());
+  if (r == 1) return Step{};
+  return failed(r);
+}
+
+TlsSocket::Step TlsSocket::read_some(void* data, std::size_t size) {
+  ERR_clear_error();
+  std::size_t n = 0;
+  const int r = SSL_read_ex(ssl_.get(), data, size, &n);
+  if (r == 1) return Step{n, Want::nothing, {}};
+  return failed(r);
+}
+
+TlsSocket::Step TlsSocket::write_some(const void* data, std::size_t size) {
+  ERR_clear_error();
+  std::size_t n = 0;
+  const int r = SSL_write_ex(ssl_.get(), data, size, &n);
+  if (r == 1) return Step{n, Want::nothing, {}};
+  return failed(r);
+}
+
+TlsSocket::Step TlsSocket::shutdown() {
+  ERR_clear_error();
+  const int r = SSL_shutdown(ssl_.get());
+  if (r >= 0) return Step{};  // close_notify sent (0: the peer's not yet received; not awaited)
+  return failed(r);
+}
+
+TlsSocket::Step TlsSocket::failed(int result) {
+  namespace error = boost::asio::error;
+  const int code = SSL_get_error(ssl_.get(), result);
+  const int saved_errno = errno;
+  Step step;
+  switch (code) {
+    case SSL_ERROR_WANT_READ: step.want = Want::read; break;
+    case SSL_ERROR_WANT_WRITE: step.want = Want::write; break;
+    case SSL_ERROR_ZERO_RETURN: step.error = error::eof; break;
+    case SSL_ERROR_SYSCALL:
+      // No OpenSSL error: the socket's own (or a bare end of stream).
+      step.error = saved_errno != 0
+                       ? boost::system::error_code(saved_errno, boost::system::system_category())
+                       : boost::system::error_code(boost::asio::ssl::error::stream_truncated);
+      break;
+    default: {
+      const unsigned long e = ERR_get_error();
+      if (ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+        step.error = boost::asio::ssl::error::stream_truncated;
+      } else {
+        step.error = boost::system::error_code(static_cast<int>(e), error::get_ssl_category());
+      }
+      break;
+    }
+  }
+  ERR_clear_error();
+  return step;
+}
+
+}  // namespace musubi::server

@@ -1,0 +1,137 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <utility>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/system/error_code.hpp>
+
+using SSL = struct ssl_st;
+using SSL_CTX = struct ssl_ctx_st;
+
+namespace musubi::server {
+
+// A server-side TLS connection that OpenSSL reads and writes straight on the socket (non-blocking),
+// Asio only reporting readiness. asio::ssl::stream keeps a BIO pair and two record buffers, about
+// 68 KiB, for the whole life of a connection; an idle TlsSocket holds only the SSL object, whose
+// record buffers OpenSSL frees whenever they are empty (SSL_MODE_RELEASE_BUFFERS).
+//
+// The non-blocking steps (handshake, read_some, write_some, shutdown) are for callers that drive
+// their own I/O (the WebSocket session); the async_* members model Asio's AsyncReadStream and
+// AsyncWriteStream for Beast's HTTP reads and writes. All calls on the socket's strand.
+class TlsSocket {
+ public:
+  using executor_type = boost::asio::any_io_executor;
+
+  // What a step needs before it can go on.
+  enum class Want { nothing, read, write };
+  // The outcome of one non-blocking step: bytes moved, or what to wait for, or an error.
+  struct Step {
+    std::size_t bytes = 0;
+    Want want = Want::nothing;
+    boost::system::error_code error;
+  };
+
+  TlsSocket(boost::asio::ip::tcp::socket socket, SSL_CTX* context);
+  TlsSocket(TlsSocket&&) noexcept;
+  TlsSocket& operator=(TlsSocket&&) = delete;
+  ~TlsSocket();
+
+  executor_type get_executor() { return socket_.get_executor(); }
+  boost::asio::ip::tcp::socket& socket() { return socket_; }
+  SSL* native_handle() { return ssl_.get(); }
+
+  Step handshake();
+  // Reads decrypted bytes; an orderly close by the peer is boost::asio::error::eof.
+  Step read_some(void* data, std::size_t size);
+  // Writes at most one TLS record (16 KiB) of `data`. After Want::write, the next call must pass
+  // the same bytes again (possibly followed by more, possibly from another address).
+  Step write_some(const void* data, std::size_t size);
+  // Sends close_notify (does not wait for the peer's).
+  Step shutdown();
+
+  // Calls handler(error_code) when the socket is ready for `want`.
+  template <class Handler>
+  void async_wait(Want want, Handler&& handler) {
+    socket_.async_wait(want == Want::write ? boost::asio::socket_base::wait_write
+                                           : boost::asio::socket_base::wait_read,
+                       std::forward<Handler>(handler));
+  }
+
+  template <class Token>
+  auto async_handshake(Token&& token) {
+    return run([this] { return handshake(); }, std::forward<Token>(token));
+  }
+  template <class MutableBuffers, class Token>
+  auto async_read_some(const MutableBuffers& buffers, Token&& token) {
+    const auto b = first_buffer<boost::asio::mutable_buffer>(buffers);
+    return run([this, b] { return b.size() == 0 ? Step{} : read_some(b.data(), b.size()); },
+               std::forward<Token>(token));
+  }
+  template <class ConstBuffers, class Token>
+  auto async_write_some(const ConstBuffers& buffers, Token&& token) {
+    const auto b = first_buffer<boost::asio::const_buffer>(buffers);
+    return run([this, b] { return b.size() == 0 ? Step{} : write_some(b.data(), b.size()); },
+               std::forward<Token>(token));
+  }
+  template <class Token>
+  auto async_shutdown(Token&& token) {
+    return run([this] { return shutdown(); }, std::forward<Token>(token));
+  }
+
+ private:
+  struct SslFree {
+    void operator()(SSL* ssl) const;
+  };
+
+  template <class Buffer, class Sequence>
+  static Buffer first_buffer(const Sequence& buffers) {
+    for (auto it = boost::asio::buffer_sequence_begin(buffers);
+         it != boost::asio::buffer_sequence_end(buffers); ++it) {
+      if (Buffer(*it).size() != 0) return Buffer(*it);
+    }
+    return Buffer();
+  }
+
+  // Repeats `step` until it no longer waits. A step that finishes without having waited completes
+  // through a post, never inside the initiating call.
+  template <class StepFn>
+  struct Operation {
+    TlsSocket& tls;
+    StepFn step;
+    bool waited = false;
+
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code wait_error = {}) {
+      if (wait_error) return self.complete(wait_error, 0);
+      const Step result = step();
+      if (result.want != Want::nothing) {
+        waited = true;
+        return tls.async_wait(result.want, std::move(self));
+      }
+      if (waited) return self.complete(result.error, result.bytes);
+      auto executor = self.get_executor();
+      boost::asio::post(executor, [self = std::move(self), result]() mutable {
+        self.complete(result.error, result.bytes);
+      });
+    }
+  };
+
+  template <class StepFn, class Token>
+  auto run(StepFn step, Token&& token) {
+    return boost::asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
+        Operation<StepFn>{*this, std::move(step)}, token, socket_);
+  }
+
+  // The outcome of an SSL call that returned `result` <= 0.
+  Step failed(int result);
+
+  boost::asio::ip::tcp::socket socket_;
+  std::unique_ptr<SSL, SslFree> ssl_;
+};
+
+}  // namespace musubi::server

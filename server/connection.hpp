@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/asio/dispatch.hpp>
 #include <nlohmann/json.hpp>
@@ -150,6 +151,7 @@ class Connection {
   void follow(std::int64_t room_id, std::string public_id, std::int64_t after);
   void catch_up(std::int64_t room_id);
   void on_broadcast(const RoomBroadcast& broadcast);
+  Follow* find_follow(std::int64_t room_id);
   void stop_following(std::int64_t room_id);
   void stop_following_all();
 
@@ -192,7 +194,10 @@ class Connection {
   const std::string peer_;
   RateLimiter limiter_;
   std::optional<Identity> identity_;
-  std::unordered_map<std::int64_t, Follow> follows_;
+  // The rooms followed: a handful per user, so a vector searched in order is smaller and faster
+  // than a hash map (one per connection, tens of thousands of connections). References into it
+  // last until the next follow or stop_following.
+  std::vector<std::pair<std::int64_t, Follow>> follows_;
   std::size_t paused_replays_ = 0;  // follows waiting for the send queue to drain
   bool closed_ = false;
 };

@@ -75,7 +75,10 @@ Server::Server(ServerConfig config)
     : config_(std::move(config)),
       hasher_(config_.security.argon2_ops, config_.security.argon2_memory_kib),
       tls_(net::ssl::context::tls_server),
-      work_pool_(2) {
+      work_pool_(2),
+      // The number of threads that will run it: with one, Asio queues that thread's own posts
+      // (most of them: every flush and every delivery) without taking a lock.
+      ioc_(static_cast<int>(network_threads(config_))) {
   const auto address = parse_listen_address(config_.listen);
   prepare_data_directory(config_);
   const auto tls_files = ensure_tls_files(config_);

@@ -1,5 +1,7 @@
 // room.subscribe and the delivery of each followed room's log: replay from the database, then
 // live events, exactly once each and in seq order.
+#include <algorithm>
+
 #include "protocol/room_event.hpp"
 #include "server/connection.hpp"
 #include "server/room_hub.hpp"
@@ -67,7 +69,8 @@ void Connection::subscribe(const protocol::Request& request) {
 }
 
 void Connection::follow(std::int64_t room_id, std::string public_id, std::int64_t after) {
-  auto& f = follows_[room_id];
+  Follow* existing = find_follow(room_id);
+  auto& f = existing ? *existing : follows_.emplace_back(room_id, Follow{}).second;
   f.public_id = std::move(public_id);
   f.last_sent = after;
   f.catching_up = true;
@@ -79,9 +82,9 @@ void Connection::follow(std::int64_t room_id, std::string public_id, std::int64_
 }
 
 void Connection::catch_up(std::int64_t room_id) {
-  auto it = follows_.find(room_id);
-  if (it == follows_.end() || !identity_) return;
-  auto& f = it->second;
+  Follow* followed = find_follow(room_id);
+  if (!followed || !identity_) return;
+  auto& f = *followed;
   if (f.read_in_flight) return;  // its completion reads on as needed
   if (transport_.queued_bytes() > services_.config.limits.send_queue_bytes / 2) {
     // Replay no faster than the client reads: resume from on_write_complete().
@@ -120,9 +123,9 @@ void Connection::catch_up(std::int64_t room_id) {
       [this, keep = transport_.keep_alive(), room_id,
        from = f.last_sent + 1](std::optional<std::optional<Page>> page) mutable {
         on_strand([this, room_id, from, page = std::move(page)] {
-          auto found = follows_.find(room_id);
-          if (found == follows_.end()) return;
-          auto& follow = found->second;
+          Follow* found = find_follow(room_id);
+          if (!found) return;
+          auto& follow = *found;
           follow.read_in_flight = false;
           if (!page) {
             transport_.close(protocol::close_code::internal_error,
@@ -152,9 +155,9 @@ void Connection::catch_up(std::int64_t room_id) {
 }
 
 void Connection::on_broadcast(const RoomBroadcast& broadcast) {
-  auto it = follows_.find(broadcast.room_id);
-  if (it == follows_.end()) return;
-  auto& f = it->second;
+  Follow* found = find_follow(broadcast.room_id);
+  if (!found) return;
+  auto& f = *found;
   if (f.catching_up) {
     f.newest_seen = std::max(f.newest_seen, broadcast.seq);
     return;
@@ -171,6 +174,13 @@ void Connection::on_broadcast(const RoomBroadcast& broadcast) {
   catch_up(broadcast.room_id);
 }
 
+Connection::Follow* Connection::find_follow(std::int64_t room_id) {
+  for (auto& [id, f] : follows_) {
+    if (id == room_id) return &f;
+  }
+  return nullptr;
+}
+
 void Connection::on_write_complete() {
   if (paused_replays_ == 0) return;
   if (transport_.queued_bytes() > services_.config.limits.send_queue_bytes / 4) return;
@@ -183,7 +193,8 @@ void Connection::on_write_complete() {
 }
 
 void Connection::stop_following(std::int64_t room_id) {
-  auto it = follows_.find(room_id);
+  const auto it = std::find_if(follows_.begin(), follows_.end(),
+                               [&](const auto& f) { return f.first == room_id; });
   if (it == follows_.end()) return;
   if (it->second.waiting_for_drain) --paused_replays_;
   follows_.erase(it);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -52,7 +53,16 @@ class Database {
   void configure(OpenMode mode, const std::string& synchronous);
 
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
+  // Looked up by string_view without building a string: prepare() runs for every statement of
+  // every write.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, TextHash, std::equal_to<>>
+      statements_;
 };
 
 // What the exception being handled says (inside a catch block), for logs.

@@ -6,10 +6,11 @@ namespace musubi::storage {
 
 namespace {
 
-std::unique_ptr<Database> open_writer(const StoreOptions& options) {
+std::unique_ptr<Database> open_writer(const StoreOptions& options, Checkpointer& checkpointer) {
   auto db = std::make_unique<Database>(options.path, OpenMode::read_write, options.synchronous,
                                        options.busy_timeout_ms);
   migrate(*db);
+  checkpointer.watch(*db);
   return db;
 }
 
@@ -17,7 +18,8 @@ std::unique_ptr<Database> open_writer(const StoreOptions& options) {
 
 Store::Store(const StoreOptions& options)
     : options_(options),
-      writer_(open_writer(options), options.max_batch, options.write_completions),
+      checkpointer_(options.path, options.synchronous, options.busy_timeout_ms),
+      writer_(open_writer(options, checkpointer_), options.max_batch, options.write_completions),
       readers_(
           std::make_unique<ReaderPool>(options.path, options.readers, options.busy_timeout_ms)) {}
 
@@ -27,6 +29,7 @@ Store::~Store() {
 
 void Store::stop() {
   writer_.stop();
+  checkpointer_.stop();
   readers_->stop();
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <type_traits>
 
+#include "storage/checkpointer.hpp"
 #include "storage/reader_pool.hpp"
 #include "storage/writer.hpp"
 
@@ -21,8 +22,9 @@ struct StoreOptions {
   CompletionRunner write_completions;  // empty: write completions run on the writer thread
 };
 
-// The database as the server sees it: one writer thread with group commit and a pool of reader
-// threads. Opening creates the file when needed and applies migrations.
+// The database as the server sees it: one writer thread with group commit, a pool of reader
+// threads, and a checkpointer thread that keeps the write-ahead log short off the commit path.
+// Opening creates the file when needed and applies migrations.
 class Store {
  public:
   explicit Store(const StoreOptions& options);  // throws SqliteError
@@ -47,6 +49,7 @@ class Store {
   void stop();
 
   WriterStats writer_stats() const { return writer_.stats(); }
+  std::uint64_t checkpoints() const { return checkpointer_.checkpoints(); }
   const StoreOptions& options() const { return options_; }
 
  private:
@@ -62,6 +65,7 @@ class Store {
   }
 
   StoreOptions options_;
+  Checkpointer checkpointer_;  // before the writer, whose commits report to it
   Writer writer_;
   std::unique_ptr<ReaderPool> readers_;
 };

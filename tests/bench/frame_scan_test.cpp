@@ -54,8 +54,9 @@ TEST(FrameScan, ReadsRepliesAndTheirErrors) {
   ASSERT_TRUE(again.has_value());
   EXPECT_TRUE(again->duplicate);
 
-  const auto refused =
-      scan_reply(protocol::encode_error(19, protocol::Errc::rate_limited, "slow down"));
+  // The scan's views point into the frame: it must outlive them.
+  const auto refusal = protocol::encode_error(19, protocol::Errc::rate_limited, "slow down");
+  const auto refused = scan_reply(refusal);
   ASSERT_TRUE(refused.has_value());
   EXPECT_FALSE(refused->ok);
   EXPECT_EQ(refused->error_code, "rate_limited");

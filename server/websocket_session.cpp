@@ -157,7 +157,8 @@ void WebSocketSession::drop_unsent() {
   for (std::size_t kept_bytes = 0; keep < queue_.size() && kept_bytes < must; ++keep) {
     kept_bytes += queue_[keep].size();
   }
-  for (std::size_t i = keep; i < queue_.size(); ++i) queued_bytes_ -= queue_[i].size();
+  for (std::size_t i = keep; i < queue_.size(); ++i)
+    queued_bytes_ -= queue_[i].size();
   queue_.resize(keep);
 }
 

@@ -89,14 +89,16 @@ void WebSocketSession::push(Opcode opcode, Frame payload) {
   out.header_size =
       static_cast<std::uint8_t>(websocket::encode_header(opcode, payload->size(), out.header));
   out.payload = std::move(payload);
-  queued_bytes_ += out.size();
-  queue_.push_back(std::move(out));
-  schedule_flush();
+  enqueue(std::move(out));
 }
 
 void WebSocketSession::push_raw(Frame bytes) {
   Outgoing out;
   out.payload = std::move(bytes);
+  enqueue(std::move(out));
+}
+
+void WebSocketSession::enqueue(Outgoing out) {
   queued_bytes_ += out.size();
   queue_.push_back(std::move(out));
   schedule_flush();

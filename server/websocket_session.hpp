@@ -60,7 +60,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   };
 
   void push(websocket::Opcode opcode, Frame payload);
-  void push_raw(Frame bytes);
+  void push_raw(Frame bytes);  // bytes sent as they are (the 101 response)
+  void enqueue(Outgoing out);
   void schedule_flush();
   void flush();
   // Copies as much of the queue as one TLS record holds into `out`; returns the byte count.

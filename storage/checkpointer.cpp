@@ -53,10 +53,8 @@ void Checkpointer::run() {
       if (stopped_) return;
       due_ = false;
     }
-    int log_pages = 0;
-    int copied_pages = 0;
     const int rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                             &log_pages, &copied_pages);
+                                             nullptr, nullptr);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
       std::fprintf(stderr, "musubid: storage: checkpoint failed: %s\n", sqlite3_errstr(rc));
       continue;

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "storage/audit_chain.hpp"
+
 namespace musubi::storage {
 
 std::string describe_current_exception() {
@@ -47,6 +49,7 @@ Database::Database(const std::filesystem::path& path, OpenMode mode, const std::
 }
 
 void Database::configure(OpenMode mode, const std::string& synchronous) {
+  register_audit_hash_function(db_);
   if (mode == OpenMode::read_write) {
     exec("PRAGMA journal_mode=WAL");
     // Only a fixed set of values is accepted, so this is never user text in SQL.

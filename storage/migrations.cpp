@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "storage/audit_chain.hpp"
 #include "storage/database.hpp"
 
 namespace musubi::storage {
@@ -274,6 +275,32 @@ CREATE TABLE emergencies (
 CREATE UNIQUE INDEX emergencies_open ON emergencies(room_id) WHERE closed_ms IS NULL;
 CREATE INDEX emergencies_due ON emergencies(escalate_at_ms) WHERE escalate_at_ms IS NOT NULL;
 )sql",
+    // 5: security: the audit log as an append-only hash chain, two-factor sign-in (TOTP and
+    // recovery codes), the address a session was last used from.
+    R"sql(
+-- SHA-256 over the previous entry's hash and this entry (storage/audit_chain.hpp). Entries from
+-- before this migration are hashed on the first start after it.
+ALTER TABLE audit ADD COLUMN hash BLOB;
+CREATE INDEX audit_by_time ON audit(ts_ms);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit WHEN OLD.hash IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+-- TOTP (RFC 6238): the secret being enrolled until its first code is accepted, then the active
+-- one; the last time step used, so that a code is accepted only once.
+ALTER TABLE users ADD COLUMN totp_pending BLOB;
+ALTER TABLE users ADD COLUMN totp_secret BLOB;
+ALTER TABLE users ADD COLUMN totp_enabled_ms INTEGER;
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+-- One-time recovery codes, stored as SHA-256 (each is 50 random bits).
+CREATE TABLE recovery_codes (
+  user_id   INTEGER NOT NULL REFERENCES users(id),
+  code_hash BLOB NOT NULL,
+  used_ms   INTEGER,
+  PRIMARY KEY (user_id, code_hash)
+) WITHOUT ROWID;
+ALTER TABLE sessions ADD COLUMN last_peer TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 int user_version(Database& db) {
@@ -299,7 +326,11 @@ int migrate(Database& db) {
                                " is newer than this build knows (" +
                                std::to_string(latest_schema_version()) + ")");
     }
-    if (version == latest_schema_version()) return version;
+    if (version == latest_schema_version()) {
+      tx.commit();
+      seal_audit_chain(db);
+      return version;
+    }
     db.exec(kMigrations[version]);
     db.exec(("PRAGMA user_version=" + std::to_string(version + 1)).c_str());
     tx.commit();

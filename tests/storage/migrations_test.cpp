@@ -42,8 +42,8 @@ class Migrations : public ::testing::Test {
   musubi::testing::TempDir dir_;
 };
 
-TEST_F(Migrations, LatestVersionIsFour) {
-  EXPECT_EQ(latest_schema_version(), 4);
+TEST_F(Migrations, LatestVersionIsFive) {
+  EXPECT_EQ(latest_schema_version(), 5);
 }
 
 TEST_F(Migrations, FreshFileGetsTheLatestVersion) {
@@ -54,7 +54,7 @@ TEST_F(Migrations, FreshFileGetsTheLatestVersion) {
   for (const char* table :
        {"organizations", "users", "signin_failures", "sessions", "revocations", "patients",
         "consents", "room_requests", "room_request_team", "room_request_log", "rooms", "members",
-        "events", "announcements", "announcement_reads", "audit"}) {
+        "events", "announcements", "announcement_reads", "audit", "recovery_codes"}) {
     EXPECT_TRUE(has_table(db, table)) << table;
   }
 }
@@ -89,7 +89,7 @@ TEST_F(Migrations, FileWithNewerVersionIsRefusedAndLeftUntouched) {
     FAIL() << "migrate accepted a newer schema";
   } catch (const SqliteError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "database schema version 5 is newer than this build knows (4)");
+              "database schema version 6 is newer than this build knows (5)");
   }
   EXPECT_EQ(user_version(db), latest_schema_version() + 1);
   EXPECT_EQ(table_count(db), 0);

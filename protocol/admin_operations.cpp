@@ -98,4 +98,23 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, SearchDirec
   return r.error();
 }
 
+std::optional<FieldError> parse(const json& body, const BodyLimits&, ListAudit& out) {
+  FieldReader r(body);
+  const auto time_of = [&r](std::string_view name) -> std::optional<std::int64_t> {
+    const auto text = r.optional_string(name, 1, 40);
+    if (!text) return std::nullopt;
+    const auto ms = parse_timestamp(*text);
+    if (!ms) r.fail(Errc::invalid_request, "body." + std::string(name) + ": not an RFC 3339 time");
+    return ms;
+  };
+  out.from_ms = time_of("from");
+  out.to_ms = time_of("to");
+  out.login = r.optional_string("login", 1, kMaxCodeChars);
+  out.room = r.optional_string("room", 1, kMaxCodeChars);
+  out.action = r.optional_string("action", 1, kMaxCodeChars);
+  out.before = r.optional_integer("before", 1, INT64_MAX);
+  out.limit = r.optional_integer("limit", 1, kMaxAuditPage).value_or(50);
+  return r.error();
+}
+
 }  // namespace musubi::protocol

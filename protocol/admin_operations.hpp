@@ -29,6 +29,7 @@ inline constexpr std::string_view post_announcement = "announcement.post";
 inline constexpr std::string_view list_announcements = "announcement.list";
 inline constexpr std::string_view mark_announcements_read = "announcement.mark_read";
 inline constexpr std::string_view statistics = "stats.summary";
+inline constexpr std::string_view list_audit = "audit.list";
 }  // namespace op
 
 // Size rules of the administration bodies, shared with the CSV import.
@@ -88,6 +89,18 @@ struct SearchDirectory {
   std::optional<std::string> org;
 };
 
+// audit.list: the audit log, newest first, for city administrators. Every filter optional.
+inline constexpr std::int64_t kMaxAuditPage = 200;
+struct ListAudit {
+  std::optional<std::int64_t> from_ms;  // "from": RFC 3339, included
+  std::optional<std::int64_t> to_ms;    // "to": RFC 3339, excluded
+  std::optional<std::string> login;     // whose actions
+  std::optional<std::string> room;      // room id
+  std::optional<std::string> action;    // exact, or a prefix ending in "." ("sign_in.")
+  std::optional<std::int64_t> before;   // entry id: the page after one already seen
+  std::int64_t limit = 50;
+};
+
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, RegisterOrg& out);
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, RetireOrg& out);
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, ConfirmStaff& out);
@@ -96,5 +109,6 @@ std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, L
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, UserRef& out);
 std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&,
                                 SearchDirectory& out);
+std::optional<FieldError> parse(const nlohmann::json& body, const BodyLimits&, ListAudit& out);
 
 }  // namespace musubi::protocol

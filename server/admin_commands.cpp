@@ -28,14 +28,6 @@ namespace musubi::server {
 
 namespace {
 
-std::unique_ptr<storage::Database> open_database(const ServerConfig& config) {
-  prepare_data_directory(config);
-  auto db = std::make_unique<storage::Database>(
-      config.database_path(), storage::OpenMode::read_write, config.storage.synchronous);
-  storage::migrate(*db);
-  return db;
-}
-
 // Reads one line; on a terminal, prompts and hides the typing.
 std::string read_password(std::istream& in, std::ostream& err) {
   const bool terminal = &in == &std::cin && ::isatty(STDIN_FILENO);
@@ -127,7 +119,7 @@ int org_add(const ServerConfig& config, const OrgSpec& spec, std::ostream& out, 
     err << "musubid: refused: " << refusal->message << " (" << refusal->code << ")\n";
     return 1;
   }
-  auto db = open_database(config);
+  auto db = open_admin_database(config);
   storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
   const auto now = now_ms();
   storage::Organization org;
@@ -152,7 +144,7 @@ int org_add(const ServerConfig& config, const OrgSpec& spec, std::ostream& out, 
 }
 
 int org_list(const ServerConfig& config, bool json, std::ostream& out, std::ostream&) {
-  auto db = open_database(config);
+  auto db = open_admin_database(config);
   for (const auto& o : storage::list_organizations(*db)) {
     if (json) {
       out << nlohmann::json{{"code", o.code},
@@ -197,7 +189,7 @@ int user_add(const ServerConfig& config, const UserSpec& user, std::istream& pas
   const std::string password = read_password(password_in, err);
   if (!check_password(password, err)) return 2;
   const std::string hash = hasher_for(config).hash(password);
-  auto db = open_database(config);
+  auto db = open_admin_database(config);
   storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
   const auto org = storage::find_organization(*db, user.org);
   if (!org) {
@@ -225,7 +217,7 @@ int user_add(const ServerConfig& config, const UserSpec& user, std::istream& pas
 }
 
 int user_list(const ServerConfig& config, bool json, std::ostream& out, std::ostream&) {
-  auto db = open_database(config);
+  auto db = open_admin_database(config);
   const auto users = storage::list_users(*db);
   for (const auto& u : users) {
     if (json) {
@@ -244,7 +236,7 @@ int user_list(const ServerConfig& config, bool json, std::ostream& out, std::ost
 
 int user_set_disabled(const ServerConfig& config, const std::string& login, bool disabled,
                       std::ostream& out, std::ostream& err) {
-  auto db = open_database(config);
+  auto db = open_admin_database(config);
   storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
   if (!storage::set_user_disabled(*db, login, disabled, now_ms())) {
     err << "musubid: no user \"" << login << "\"\n";
@@ -262,7 +254,7 @@ int user_passwd(const ServerConfig& config, const std::string& login, std::istre
   const std::string password = read_password(password_in, err);
   if (!check_password(password, err)) return 2;
   const std::string hash = hasher_for(config).hash(password);
-  auto db = open_database(config);
+  auto db = open_admin_database(config);
   storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
   if (!storage::set_password_hash(*db, login, hash)) {
     err << "musubid: no user \"" << login << "\"\n";
@@ -284,7 +276,7 @@ int org_retire(const ServerConfig& config, const std::string& code, const std::s
     err << "musubid: --on must be a date YYYY-MM-DD\n";
     return 2;
   }
-  auto db = open_database(config);
+  auto db = open_admin_database(config);
   storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
   const auto org = storage::find_organization(*db, code);
   if (!org) {
@@ -316,7 +308,7 @@ int org_import(const ServerConfig& config, const std::filesystem::path& file, st
                std::ostream& err) {
   const auto text = read_file(file, err);
   if (!text) return 1;
-  auto db = open_database(config);
+  auto db = open_admin_database(config);
   storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
   const auto now = now_ms();
   const auto plan = plan_org_import(*db, *text, config.municipality, local_date(now));
@@ -341,7 +333,7 @@ int user_import(const ServerConfig& config, const std::filesystem::path& file,
     orgs_text = read_file(*orgs_file, err);
     if (!orgs_text) return 1;
   }
-  auto db = open_database(config);
+  auto db = open_admin_database(config);
   // Checks both files against the database as it is now; true when nothing is wrong.
   OrgImportPlan orgs;
   UserImportPlan users;

@@ -80,6 +80,7 @@ const std::unordered_map<std::string_view, Connection::Operation>& Connection::o
       {op::list_announcements, {&Connection::list_announcements, true}},
       {op::mark_announcements_read, {&Connection::mark_announcements_read, true}},
       {op::statistics, {&Connection::statistics, true}},
+      {op::list_audit, {&Connection::list_audit, true}},
       {op::list_rooms, {&Connection::list_rooms, true}},
       {op::room_info, {&Connection::room_info, true}},
       {op::close_room, {&Connection::close_room, true}},

@@ -104,6 +104,8 @@ class Connection {
   void list_announcements(const protocol::Request& request);
   void mark_announcements_read(const protocol::Request& request);
   void statistics(const protocol::Request& request);
+  // The audit log, for city administrators (audit_operations.cpp).
+  void list_audit(const protocol::Request& request);
   // Structured records, corrections, withdrawals, the current plan (record_operations.cpp).
   void list_templates(const protocol::Request& request);
   void post_record(const protocol::Request& request);

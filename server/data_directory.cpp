@@ -48,6 +48,14 @@ TlsFiles ensure_tls_files(const ServerConfig& config) {
   return files;
 }
 
+std::unique_ptr<storage::Database> open_admin_database(const ServerConfig& config) {
+  prepare_data_directory(config);
+  auto db = std::make_unique<storage::Database>(
+      config.database_path(), storage::OpenMode::read_write, config.storage.synchronous);
+  storage::migrate(*db);
+  return db;
+}
+
 std::optional<std::string> bootstrap_administrator(const ServerConfig& config,
                                                    const PasswordHasher& hasher) {
   storage::Database db(config.database_path(), storage::OpenMode::read_write,

@@ -1,10 +1,15 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "server/config.hpp"
+
+namespace musubi::storage {
+class Database;
+}
 
 namespace musubi::server {
 
@@ -12,6 +17,10 @@ class PasswordHasher;
 
 // Creates the data directory (mode 0700) if needed.
 void prepare_data_directory(const ServerConfig& config);
+
+// The database for an administration command: created and migrated when needed, safe to use
+// while the server runs.
+std::unique_ptr<storage::Database> open_admin_database(const ServerConfig& config);
 
 struct TlsFiles {
   std::filesystem::path cert;

@@ -1,11 +1,14 @@
 // musubid: the musubi server, and its administration commands.
+#include <fstream>
 #include <iostream>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 
 #include "musubi_version.hpp"
 #include "server/admin_commands.hpp"
+#include "server/audit_commands.hpp"
 #include "server/config.hpp"
 #include "server/log.hpp"
 #include "server/self_signed_certificate.hpp"
@@ -197,6 +200,19 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
 
+  auto* audit = app.add_subcommand("audit", "check and export the audit log");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "check the audit log's hash chain");
+  std::string audit_from;
+  std::string audit_to;
+  std::string audit_out;
+  auto* audit_export =
+      audit->add_subcommand("export", "write audit entries in [--from, --to) as CSV");
+  audit_export->add_option("--from", audit_from, "YYYY-MM-DD (local) or RFC 3339 time")->required();
+  audit_export->add_option("--to", audit_to, "YYYY-MM-DD (that day included) or RFC 3339 time")
+      ->required();
+  audit_export->add_option("--out", audit_out, "file to write (mode 0600); default stdout");
+
   CLI11_PARSE(app, argc, argv);
 
   using musubi::server::log::Level;
@@ -230,6 +246,26 @@ int main(int argc, char** argv) {
     }
     if (enable->parsed()) {
       return musubi::server::user_set_disabled(config, login, false, std::cout, std::cerr);
+    }
+    if (audit_verify->parsed()) return musubi::server::audit_verify(config, std::cout, std::cerr);
+    if (audit_export->parsed()) {
+      const auto from = musubi::server::parse_time_bound(audit_from, false);
+      const auto to = musubi::server::parse_time_bound(audit_to, true);
+      if (!from || !to) {
+        std::cerr << "musubid: --from and --to take YYYY-MM-DD or an RFC 3339 time\n";
+        return 2;
+      }
+      if (audit_out.empty()) {
+        return musubi::server::audit_export(config, *from, *to, std::cout, std::cerr);
+      }
+      const auto old_mask = ::umask(077);  // the log names people: keep the file private
+      std::ofstream file(audit_out, std::ios::binary | std::ios::trunc);
+      ::umask(old_mask);
+      if (!file) {
+        std::cerr << "musubid: cannot write " << audit_out << "\n";
+        return 1;
+      }
+      return musubi::server::audit_export(config, *from, *to, file, std::cerr);
     }
     if (passwd->parsed()) {
       return musubi::server::user_passwd(config, login, std::cin, std::cout, std::cerr);

@@ -44,7 +44,7 @@ struct OperationResult {
   struct ReadAudit {
     std::int64_t user_id = 0;
     std::string action;
-    std::int64_t room_id = 0;
+    std::optional<std::int64_t> room_id;
     std::string detail;
   };
   std::optional<ReadAudit> read_audit;

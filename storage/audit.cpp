@@ -16,7 +16,8 @@ void append_audit(Database& db, std::int64_t ts_ms, std::optional<std::int64_t> 
         "SELECT last.id + 1, ?1, ?2, ?3, ?4, ?5, "
         "       musubi_audit_hash(last.hash, last.id + 1, ?1, ?2, ?3, ?4, ?5) "
         "FROM (SELECT COALESCE(MAX(id), 0) AS id, "
-        "             (SELECT hash FROM audit ORDER BY id DESC LIMIT 1) AS hash FROM audit) AS last")
+        "             (SELECT hash FROM audit ORDER BY id DESC LIMIT 1) AS hash FROM audit) AS "
+        "last")
       .bind(1, ts_ms)
       .bind(2, actor_id)
       .bind(3, action)

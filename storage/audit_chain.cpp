@@ -1,11 +1,11 @@
 #include "storage/audit_chain.hpp"
 
-#include <openssl/evp.h>
-#include <sqlite3.h>
-
 #include <memory>
 #include <stdexcept>
 #include <vector>
+
+#include <openssl/evp.h>
+#include <sqlite3.h>
 
 #include "storage/database.hpp"
 

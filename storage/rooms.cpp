@@ -198,6 +198,15 @@ void set_read_state_shared(Database& db, std::int64_t room_id, bool shared) {
       .run();
 }
 
+std::optional<std::int64_t> find_room_id(Database& db, std::string_view public_id) {
+  auto& st = db.prepare("SELECT id FROM rooms WHERE public_id = ?");
+  st.bind(1, public_id);
+  std::optional<std::int64_t> id;
+  if (st.step()) id = st.int64(0);
+  st.reset();
+  return id;
+}
+
 std::string room_public_id(Database& db, std::int64_t room_id) {
   auto& st = db.prepare("SELECT public_id FROM rooms WHERE id = ?");
   st.bind(1, room_id);

@@ -57,8 +57,9 @@ struct RoomDetails {
 
 std::optional<RoomDetails> room_details(Database& db, std::int64_t room_id);
 
-// The id clients know the room by.
+// The id clients know the room by, and back.
 std::string room_public_id(Database& db, std::int64_t room_id);
+std::optional<std::int64_t> find_room_id(Database& db, std::string_view public_id);
 
 // Closes a room at the end of care; false when it was already closed.
 bool close_room(Database& db, std::int64_t room_id, std::string_view reason, std::string_view note,

@@ -1,6 +1,7 @@
+#include "storage/audit.hpp"
+
 #include <gtest/gtest.h>
 
-#include "storage/audit.hpp"
 #include "storage/audit_chain.hpp"
 #include "tests/storage/storage_fixture.hpp"
 

@@ -71,7 +71,7 @@ TEST(Http, HealthzReportsVersionAndDatabase) {
   EXPECT_EQ(body["status"], "ok");
   EXPECT_EQ(body["database"], "ok");
   EXPECT_TRUE(body["version"].is_string());
-  EXPECT_EQ(res.headers["Strict-Transport-Security"], "max-age=63072000");
+  EXPECT_EQ(res.headers["Strict-Transport-Security"], "max-age=31536000");
   EXPECT_EQ(res.headers["X-Content-Type-Options"], "nosniff");
 }
 

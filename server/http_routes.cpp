@@ -9,6 +9,7 @@
 
 #include "musubi_version.hpp"
 #include "protocol/envelope.hpp"
+#include "server/security_headers.hpp"
 #include "server/websocket/handshake.hpp"
 
 namespace musubi::server {
@@ -130,12 +131,8 @@ HttpResponse json_response(const HttpRequest& request, http::status status, std:
 
 void set_security_headers(http::response_header<>& res) {
   res.set(http::field::server, std::string("musubid/") + kVersion);
-  res.set(http::field::cache_control, "no-store");
-  res.set(http::field::strict_transport_security, "max-age=63072000");
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("X-Frame-Options", "DENY");
-  res.set("Referrer-Policy", "no-referrer");
-  res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  for (const auto& [name, value] : kSecurityHeaders)
+    res.set(name, value);
 }
 
 HttpResponse text_response(const HttpRequest& request, http::status status,

@@ -22,6 +22,11 @@ namespace ssl = boost::asio::ssl;
 namespace {
 constexpr std::uint32_t kHeaderLimit = 8 * 1024;
 constexpr std::uint64_t kBodyLimit = 8U * 1024;  // only uploads take a body
+// What the read buffer may hold. Beast moves a body into the request as it parses, so the buffer
+// only holds what the parser needs whole: a header (8 KiB at most) or a chunk's size line, which
+// Beast 1.81 does not bound. Without a limit, a client sending one endless chunk line grows it
+// until the request times out. 64 KiB is Beast's own read size.
+constexpr std::size_t kReadBufferLimit = 64 * 1024;
 }  // namespace
 
 HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, ssl::context& tls,
@@ -29,7 +34,8 @@ HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, ssl::context& tl
     : stream_(std::move(socket), tls.native_handle()),
       deadline_(stream_.get_executor()),
       services_(services),
-      live_(live) {
+      live_(live),
+      buffer_(kReadBufferLimit) {
   beast::error_code ec;
   const auto endpoint = stream_.socket().remote_endpoint(ec);
   peer_ = ec ? "unknown" : endpoint.address().to_string();

@@ -6,6 +6,8 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "server/security_headers.hpp"
+
 namespace musubi::server::websocket {
 
 namespace {
@@ -41,6 +43,12 @@ std::string upgrade_response(std::string_view client_key, std::string_view subpr
   response += subprotocol;
   response += "\r\nServer: ";
   response += server;
+  for (const auto& [name, value] : kSecurityHeaders) {
+    response += "\r\n";
+    response += name;
+    response += ": ";
+    response += value;
+  }
   response += "\r\n\r\n";
   return response;
 }

@@ -12,7 +12,8 @@ std::string accept_key(std::string_view client_key);
 // Whether a Sec-WebSocket-Key is what the protocol asks for: 16 bytes in base64 (24 characters).
 bool valid_client_key(std::string_view client_key);
 
-// The complete 101 response accepting an upgrade that offered `subprotocol`.
+// The complete 101 response accepting an upgrade that offered `subprotocol`, with the security
+// headers every response carries.
 std::string upgrade_response(std::string_view client_key, std::string_view subprotocol,
                              std::string_view server);
 

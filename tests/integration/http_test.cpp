@@ -1,4 +1,5 @@
-// The HTTP side of the port: /healthz, the /ws upgrade rules, 404, and TLS versions.
+// The HTTP side of the port: /healthz, the /ws upgrade rules, 404, and certificate checks by
+// clients (the server's TLS policy: tls_policy_test.cpp; its headers: security_headers_test.cpp).
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -7,7 +8,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
-#include <openssl/ssl.h>
 
 #include "tests/support/protocol_helpers.hpp"
 #include "tests/support/test_server.hpp"
@@ -46,23 +46,6 @@ HttpResult https_get(const TestServer& server, const std::string& target,
   return HttpResult{int(res.result_int()), res.body(), res.base()};
 }
 
-// Tries a TLS handshake limited to the given protocol versions / TLS 1.2 cipher list.
-bool tls_handshake_succeeds(const TestServer& server, int min_version, int max_version,
-                            const char* ciphers = nullptr) {
-  net::io_context ioc;
-  ssl::context ctx(ssl::context::tls_client);
-  SSL_CTX_set_security_level(ctx.native_handle(), 0);  // let the client offer old protocols
-  SSL_CTX_set_min_proto_version(ctx.native_handle(), min_version);
-  SSL_CTX_set_max_proto_version(ctx.native_handle(), max_version);
-  if (ciphers) SSL_CTX_set_cipher_list(ctx.native_handle(), ciphers);
-  ctx.set_verify_mode(ssl::verify_none);
-  ssl::stream<net::ip::tcp::socket> stream(ioc, ctx);
-  stream.next_layer().connect({net::ip::make_address("127.0.0.1"), server.port()});
-  boost::system::error_code ec;
-  stream.handshake(ssl::stream_base::client, ec);
-  return !ec;
-}
-
 TEST(Http, HealthzReportsVersionAndDatabase) {
   TestServer server;
   const auto res = https_get(server, "/healthz");
@@ -71,7 +54,7 @@ TEST(Http, HealthzReportsVersionAndDatabase) {
   EXPECT_EQ(body["status"], "ok");
   EXPECT_EQ(body["database"], "ok");
   EXPECT_TRUE(body["version"].is_string());
-  EXPECT_EQ(res.headers["Strict-Transport-Security"], "max-age=63072000");
+  EXPECT_EQ(res.headers["Strict-Transport-Security"], "max-age=31536000");
   EXPECT_EQ(res.headers["X-Content-Type-Options"], "nosniff");
 }
 
@@ -126,24 +109,6 @@ TEST(Http, ConfiguredOriginsReplaceTheDefault) {
   EXPECT_NO_THROW(client::ClientConnection::connect(options));
   options.origin = "https://localhost:" + std::to_string(server.port());
   EXPECT_THROW(client::ClientConnection::connect(options), client::ClientError);
-}
-
-TEST(Tls, OnlyTls12AndTls13AreAccepted) {
-  TestServer server;
-  EXPECT_TRUE(tls_handshake_succeeds(server, TLS1_3_VERSION, TLS1_3_VERSION));
-  EXPECT_TRUE(tls_handshake_succeeds(server, TLS1_2_VERSION, TLS1_2_VERSION));
-  EXPECT_FALSE(tls_handshake_succeeds(server, TLS1_VERSION, TLS1_VERSION));
-  EXPECT_FALSE(tls_handshake_succeeds(server, TLS1_1_VERSION, TLS1_1_VERSION));
-}
-
-TEST(Tls, WeakOrNonForwardSecretSuitesAreRefused) {
-  TestServer server;
-  EXPECT_FALSE(tls_handshake_succeeds(server, TLS1_2_VERSION, TLS1_2_VERSION, "AES128-SHA"));
-  EXPECT_FALSE(tls_handshake_succeeds(server, TLS1_2_VERSION, TLS1_2_VERSION, "AES128-GCM-SHA256"));
-  EXPECT_FALSE(
-      tls_handshake_succeeds(server, TLS1_2_VERSION, TLS1_2_VERSION, "ECDHE-ECDSA-AES128-SHA"));
-  EXPECT_TRUE(tls_handshake_succeeds(server, TLS1_2_VERSION, TLS1_2_VERSION,
-                                     "ECDHE-ECDSA-AES128-GCM-SHA256"));
 }
 
 TEST(Tls, ClientsVerifyTheCertificate) {

@@ -37,7 +37,7 @@ void expect_security_headers(const HttpResponse& res) {
   EXPECT_EQ(res[http::field::server], std::string("musubid/") + kVersion);
   EXPECT_EQ(res[http::field::content_type], "application/json; charset=utf-8");
   EXPECT_EQ(res[http::field::cache_control], "no-store");
-  EXPECT_EQ(res[http::field::strict_transport_security], "max-age=63072000");
+  EXPECT_EQ(res[http::field::strict_transport_security], "max-age=31536000");
   EXPECT_EQ(res["X-Content-Type-Options"], "nosniff");
   EXPECT_EQ(res["X-Frame-Options"], "DENY");
   EXPECT_EQ(res["Referrer-Policy"], "no-referrer");

@@ -100,6 +100,22 @@ void allow_open_files(rlim_t n) {
   }
 }
 
+// Sends a request over a raw client and returns the reply to it (events before it are skipped);
+// null when none comes in time.
+json raw_request(RawClient& c, int id, std::string_view op, const json& body) {
+  c.write(client_frame(1, json{{"id", id}, {"op", op}, {"body", body}}.dump()));
+  for (auto frame = c.next_frame(); frame; frame = c.next_frame()) {
+    if (frame->opcode != 1) continue;
+    auto reply = json::parse(frame->payload);
+    if (reply.contains("id") && reply["id"] == id) return reply;
+  }
+  return nullptr;
+}
+
+json sign_in_body(const std::string& login) {
+  return {{"login", login}, {"password", kPassword}, {"device", "hostile"}};
+}
+
 class HostileClients : public ::testing::Test {
  protected:
   // The real server with short timeouts, so that cut-offs come within a test's patience.
@@ -230,13 +246,7 @@ TEST_F(HostileClients, PingFloodsGetPongsWithoutStarvingOthersOrGrowingTheServer
   std::thread silent([&] {
     RawClient c(*server_, {.source = "", .receive_buffer_bytes = 4096});
     c.open();
-    c.write(client_frame(
-        1, json{{"id", 1},
-                {"op", "session.sign_in"},
-                {"body", {{"login", kNurse}, {"password", kPassword}, {"device", "flood"}}}}
-               .dump()));
-    const auto reply = c.next_frame();
-    signed_in = reply && json::parse(reply->payload).value("ok", false);
+    signed_in = raw_request(c, 1, "session.sign_in", sign_in_body(kNurse)).value("ok", false);
     const auto ping = client_frame(9, std::string(125, 'p'));  // the largest control payload
     std::string burst;
     for (int i = 0; i < 1000; ++i)
@@ -279,10 +289,16 @@ TEST_F(HostileClients, AClientThatNeverReadsIsDroppedWhileOthersGoOn) {
   server_->add_user("sleeper", "眠る 端末");
   auto writer = server_->sign_in(kNurse);
   add_member(*writer, room_, "sleeper");
-  auto sleeper = server_->sign_in("sleeper");
-  ok(sleeper->request("room.subscribe", {{"rooms", json::array({json{{"room", room_}}})}}));
-  // From here on, nothing reads the sleeper's connection: its socket buffers fill, then the
-  // server's send queue for it.
+  // Through a small receive window, so that the server's send queue fills soon after the socket
+  // buffers: from here on, nothing reads the sleeper's connection.
+  RawClient sleeper(*server_, {.source = "", .receive_buffer_bytes = 4096});
+  sleeper.open();
+  ASSERT_EQ(raw_request(sleeper, 1, "session.sign_in", sign_in_body("sleeper")).value("ok", false),
+            true);
+  ASSERT_EQ(
+      raw_request(sleeper, 2, "room.subscribe", {{"rooms", json::array({json{{"room", room_}}})}})
+          .value("ok", false),
+      true);
   ok(writer->request("room.subscribe", {{"rooms", json::array({json{{"room", room_}}})}}));
   ASSERT_EQ(metric("musubi_signed_in_connections"), 2u);
   const std::string long_note = [] {
@@ -301,7 +317,7 @@ TEST_F(HostileClients, AClientThatNeverReadsIsDroppedWhileOthersGoOn) {
   }
   EXPECT_TRUE(dropped || eventually([&] { return metric("musubi_signed_in_connections") == 1; }))
       << "the server still holds the connection that never reads";
-  EXPECT_TRUE(sleeper->wait_closed(kWait).has_value());
+  EXPECT_TRUE(sleeper.wait_eof());
   expect_responsive("after a slow consumer was dropped");
 }
 

@@ -3,7 +3,8 @@
 #include <malloc.h>
 
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+// From the ASan runtime (sanitizer/allocator_interface.h, which gcc's packages do not install).
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 namespace musubi::testing {

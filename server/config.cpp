@@ -102,6 +102,7 @@ void load_config_file(const std::filesystem::path& file, ServerConfig& config) {
       r.read("requests_per_second", l.requests_per_second);
       r.read("request_burst", l.request_burst);
       r.read("send_queue_bytes", l.send_queue_bytes);
+      r.read("max_connections_per_address", l.max_connections_per_address);
       r.read("max_attachment_bytes", l.max_attachment_bytes);
       r.read("max_failed_signins", l.max_failed_signins);
       r.read("lockout_seconds", l.lockout_seconds);

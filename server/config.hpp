@@ -20,6 +20,9 @@ struct Limits {
   int max_failed_signins = 5;                           // per login, before lockout
   int lockout_seconds = 30;  // first lockout; doubles with each further failure
   int max_lockout_seconds = 3600;
+  // Open connections from one IPv4 address or IPv6 /64; 0: no cap. Generous because a whole
+  // hospital or care facility may reach us through one NAT address.
+  std::size_t max_connections_per_address = 1000;
 };
 
 struct StorageConfig {

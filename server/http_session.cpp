@@ -9,6 +9,7 @@
 #include "musubi_version.hpp"
 #include "protocol/envelope.hpp"
 #include "server/connection_registry.hpp"
+#include "server/connections_per_address.hpp"
 #include "server/metrics.hpp"
 #include "server/websocket_session.hpp"
 #include "storage/store.hpp"
@@ -30,11 +31,12 @@ constexpr std::size_t kReadBufferLimit = 64 * 1024;
 }  // namespace
 
 HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, ssl::context& tls,
-                         Services& services, LiveSockets& live)
+                         Services& services, LiveSockets& live, ConnectionsPerAddress::Slot slot)
     : stream_(std::move(socket), tls.native_handle()),
       deadline_(stream_.get_executor()),
       services_(services),
       live_(live),
+      slot_(std::move(slot)),
       buffer_(kReadBufferLimit) {
   beast::error_code ec;
   const auto endpoint = stream_.socket().remote_endpoint(ec);
@@ -133,6 +135,7 @@ void HttpSession::handle(HttpRequest request) {
     MetricsSnapshot snapshot;
     snapshot.open_connections = live_.size();
     snapshot.signed_in_connections = services_.registry.size();
+    snapshot.refused_connections = services_.peers.refused();
     snapshot.storage_commits = writer.commits;
     snapshot.storage_write_jobs = writer.jobs;
     snapshot.storage_failed_write_jobs = writer.failed_jobs;
@@ -168,7 +171,7 @@ void HttpSession::upgrade(HttpRequest request) {
   deadline_.cancel();
   live_.remove(this);
   const auto pipelined = buffer_.cdata();
-  std::make_shared<WebSocketSession>(std::move(stream_), services_, live_, peer_)
+  std::make_shared<WebSocketSession>(std::move(stream_), services_, live_, std::move(slot_), peer_)
       ->run(request,
             std::string_view(static_cast<const char*>(pipelined.data()), pipelined.size()));
 }

@@ -12,6 +12,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "server/connections_per_address.hpp"
 #include "server/http_routes.hpp"
 #include "server/live_sockets.hpp"
 #include "server/services.hpp"
@@ -28,7 +29,7 @@ using FileResponse = boost::beast::http::response<boost::beast::http::file_body>
 class HttpSession : public std::enable_shared_from_this<HttpSession>, public Closable {
  public:
   HttpSession(boost::asio::ip::tcp::socket&& socket, boost::asio::ssl::context& tls,
-              Services& services, LiveSockets& live);
+              Services& services, LiveSockets& live, ConnectionsPerAddress::Slot slot);
   ~HttpSession();
 
   void run();
@@ -63,6 +64,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
   boost::asio::steady_timer deadline_;
   Services& services_;
   LiveSockets& live_;
+  ConnectionsPerAddress::Slot slot_;  // handed on to the WebSocketSession on upgrade
   std::string peer_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;

@@ -13,13 +13,15 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 Listener::Listener(net::io_context& ioc, net::ssl::context& tls, const tcp::endpoint& endpoint,
-                   Services& services, LiveSockets& live, bool strand_per_connection)
+                   Services& services, LiveSockets& live, ConnectionsPerAddress& peers,
+                   bool strand_per_connection)
     : ioc_(ioc),
       tls_(tls),
       acceptor_(net::make_strand(ioc)),
       retry_timer_(acceptor_.get_executor()),
       services_(services),
       live_(live),
+      peers_(peers),
       strand_per_connection_(strand_per_connection) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
@@ -62,8 +64,18 @@ void Listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {
     return;
   }
   boost::system::error_code ignored;  // a peer that already left fails later, on read
+  const auto peer = socket.remote_endpoint(ignored);
+  std::optional<ConnectionsPerAddress::Slot> slot;
+  if (!ignored) slot = peers_.acquire(peer.address());
+  if (!slot) {
+    // Refused before the TLS handshake, the expensive part: a flood from one host costs an
+    // accept and a close. Counted in /metrics, logged only at debug (it would flood the log).
+    MUSUBI_LOG(debug) << "listener: refused a connection over the per-address cap";
+    socket.close(ignored);
+    return do_accept();
+  }
   socket.set_option(tcp::no_delay(true), ignored);
-  std::make_shared<HttpSession>(std::move(socket), tls_, services_, live_)->run();
+  std::make_shared<HttpSession>(std::move(socket), tls_, services_, live_, std::move(*slot))->run();
   do_accept();
 }
 

@@ -8,19 +8,20 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 
+#include "server/connections_per_address.hpp"
 #include "server/live_sockets.hpp"
 #include "server/services.hpp"
 
 namespace musubi::server {
 
 // Accepts TCP connections and gives each an HttpSession, on a strand of its own when several
-// network threads run.
+// network threads run. A peer over its connection cap is closed at once, before any TLS work.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Binds and listens; throws boost::system::system_error (address in use, permission).
   Listener(boost::asio::io_context& ioc, boost::asio::ssl::context& tls,
            const boost::asio::ip::tcp::endpoint& endpoint, Services& services, LiveSockets& live,
-           bool strand_per_connection);
+           ConnectionsPerAddress& peers, bool strand_per_connection);
 
   boost::asio::ip::tcp::endpoint local_endpoint() const;
   void start();
@@ -36,6 +37,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   boost::asio::steady_timer retry_timer_;  // after a failed accept (EMFILE): no busy loop
   Services& services_;
   LiveSockets& live_;
+  ConnectionsPerAddress& peers_;
   const bool strand_per_connection_;
 };
 

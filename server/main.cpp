@@ -32,6 +32,7 @@ struct Overrides {
   std::optional<double> requests_per_second;
   std::optional<double> request_burst;
   std::optional<std::size_t> send_queue_bytes;
+  std::optional<std::size_t> max_connections_per_address;
   std::optional<int> max_failed_signins;
   std::optional<int> lockout_seconds;
   std::optional<std::string> synchronous;
@@ -50,6 +51,9 @@ struct Overrides {
     if (requests_per_second) c.limits.requests_per_second = *requests_per_second;
     if (request_burst) c.limits.request_burst = *request_burst;
     if (send_queue_bytes) c.limits.send_queue_bytes = *send_queue_bytes;
+    if (max_connections_per_address) {
+      c.limits.max_connections_per_address = *max_connections_per_address;
+    }
     if (max_failed_signins) c.limits.max_failed_signins = *max_failed_signins;
     if (lockout_seconds) c.limits.lockout_seconds = *lockout_seconds;
     if (synchronous) c.storage.synchronous = *synchronous;
@@ -121,6 +125,8 @@ int main(int argc, char** argv) {
   app.add_option("--request-burst", flags.request_burst, "per connection");
   app.add_option("--send-queue-bytes", flags.send_queue_bytes,
                  "per connection; a slower client is disconnected");
+  app.add_option("--max-connections-per-address", flags.max_connections_per_address,
+                 "open connections per IPv4 address or IPv6 /64; 0: no cap");
   app.add_option("--max-failed-signins", flags.max_failed_signins, "before a login is locked");
   app.add_option("--lockout-seconds", flags.lockout_seconds, "first lockout; doubles after");
   app.add_option("--synchronous", flags.synchronous, "SQLite synchronous: FULL (default), NORMAL")

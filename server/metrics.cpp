@@ -33,6 +33,9 @@ std::string render_metrics(const MetricsSnapshot& s) {
          s.open_connections);
   metric(out, "musubi_signed_in_connections", "gauge", "WebSocket connections with a session.",
          s.signed_in_connections);
+  metric(out, "musubi_refused_connections_total", "counter",
+         "Connections closed at accept because their address held too many.",
+         s.refused_connections);
   metric(out, "musubi_storage_commits_total", "counter",
          "Group-commit transactions of the writer thread.", s.storage_commits);
   metric(out, "musubi_storage_write_jobs_total", "counter", "Write jobs run by the writer thread.",

@@ -9,6 +9,7 @@ namespace musubi::server {
 struct MetricsSnapshot {
   std::uint64_t open_connections = 0;       // TLS connections, HTTP or WebSocket
   std::uint64_t signed_in_connections = 0;  // WebSockets with a session
+  std::uint64_t refused_connections = 0;    // closed at accept: their address was over its cap
   std::uint64_t storage_commits = 0;
   std::uint64_t storage_write_jobs = 0;
   std::uint64_t storage_failed_write_jobs = 0;

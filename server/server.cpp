@@ -111,11 +111,12 @@ Server::Server(ServerConfig config)
                                                   *escalator_,
                                                   lockout_policy(config_.limits),
                                                   body_limits(config_.limits),
+                                                  peers_,
                                                   {}});
   const net::ip::tcp::endpoint endpoint(net::ip::make_address(address.host), address.port);
   // With one network thread nothing runs concurrently: connections need no strand of their own,
   // and deliveries from the delivery strand run inline instead of being queued per connection.
-  listener_ = std::make_shared<Listener>(ioc_, tls_, endpoint, *services_, live_,
+  listener_ = std::make_shared<Listener>(ioc_, tls_, endpoint, *services_, live_, peers_,
                                          network_threads(config_) > 1);
   port_ = listener_->local_endpoint().port();
   services_->allowed_origins = config_.security.allowed_origins.empty()

@@ -16,6 +16,7 @@
 #include "server/blob_store.hpp"
 #include "server/config.hpp"
 #include "server/connection_registry.hpp"
+#include "server/connections_per_address.hpp"
 #include "server/live_sockets.hpp"
 #include "server/password_hasher.hpp"
 #include "server/room_hub.hpp"
@@ -60,6 +61,7 @@ class Server {
   RoomHub hub_;
   ConnectionRegistry registry_;
   LiveSockets live_;
+  ConnectionsPerAddress peers_{config_.limits.max_connections_per_address};
   boost::asio::ssl::context tls_;
   std::unique_ptr<Services> services_;
   boost::asio::thread_pool work_pool_;

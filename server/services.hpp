@@ -20,6 +20,7 @@ class ConnectionRegistry;
 class PasswordHasher;
 class BlobStore;
 class EmergencyEscalator;
+class ConnectionsPerAddress;
 
 // What request handlers share, owned by the Server and outliving every connection.
 struct Services {
@@ -34,6 +35,7 @@ struct Services {
   EmergencyEscalator& escalator;
   LockoutPolicy lockout;
   protocol::BodyLimits body_limits;
+  const ConnectionsPerAddress& peers;        // for /metrics
   std::vector<std::string> allowed_origins;  // for browser upgrades
 };
 

@@ -46,11 +46,12 @@ std::chrono::seconds half_idle(const ServerConfig& config) {
 }  // namespace
 
 WebSocketSession::WebSocketSession(TlsSocket&& tls, Services& services, LiveSockets& live,
-                                   std::string peer)
+                                   ConnectionsPerAddress::Slot slot, std::string peer)
     : tls_(std::move(tls)),
       timer_(tls_.get_executor()),
       services_(services),
       live_(live),
+      slot_(std::move(slot)),
       reader_(services.config.limits.max_frame_bytes),
       connection_(services, *this, std::move(peer)) {}
 
@@ -86,6 +87,7 @@ void WebSocketSession::send(Frame frame) {
 
 void WebSocketSession::push(Opcode opcode, Frame payload) {
   Outgoing out;
+  out.opcode = opcode;
   out.header_size =
       static_cast<std::uint8_t>(websocket::encode_header(opcode, payload->size(), out.header));
   out.payload = std::move(payload);
@@ -96,6 +98,24 @@ void WebSocketSession::push_raw(Frame bytes) {
   Outgoing out;
   out.payload = std::move(bytes);
   enqueue(std::move(out));
+}
+
+void WebSocketSession::answer_ping(std::string_view payload) {
+  auto pong = std::make_shared<const std::string>(payload);
+  // RFC 6455 §5.5.3: a pong may answer only the latest of several pings. So a pong still waiting
+  // at the back of the queue, none of it offered to a write, is replaced: a flood of pings from a
+  // client that does not read queues one pong, not one per ping.
+  if (!queue_.empty() && queue_.back().opcode == Opcode::pong &&
+      queued_bytes_ >= queue_.back().size() + offered_) {
+    Outgoing& waiting = queue_.back();
+    queued_bytes_ -= waiting.size();
+    waiting.header_size = static_cast<std::uint8_t>(
+        websocket::encode_header(Opcode::pong, pong->size(), waiting.header));
+    waiting.payload = std::move(pong);
+    queued_bytes_ += waiting.size();
+    return;
+  }
+  push(Opcode::pong, std::move(pong));
 }
 
 void WebSocketSession::enqueue(Outgoing out) {
@@ -251,7 +271,7 @@ bool WebSocketSession::on_message(const websocket::Message& message) {
       if (!closing_) connection_.on_frame(message.opcode == Opcode::text, message.payload);
       return !finished_;
     case Opcode::ping:
-      if (!closing_) push(Opcode::pong, std::make_shared<const std::string>(message.payload));
+      if (!closing_) answer_ping(message.payload);
       return true;
     case Opcode::pong: ping_sent_ = false; return true;
     case Opcode::close: on_peer_close(message.payload); return false;

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "server/connection.hpp"
+#include "server/connections_per_address.hpp"
 #include "server/http_routes.hpp"
 #include "server/live_sockets.hpp"
 #include "server/tls_socket.hpp"
@@ -33,7 +35,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
                          public Closable,
                          private websocket::MessageHandler {
  public:
-  WebSocketSession(TlsSocket&& tls, Services& services, LiveSockets& live, std::string peer);
+  WebSocketSession(TlsSocket&& tls, Services& services, LiveSockets& live,
+                   ConnectionsPerAddress::Slot slot, std::string peer);
   ~WebSocketSession();
 
   // Answers the upgrade `request` (already checked by refuse_upgrade) and starts reading;
@@ -55,12 +58,15 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   struct Outgoing {
     std::array<char, 10> header{};
     std::uint8_t header_size = 0;
+    std::optional<websocket::Opcode> opcode;  // none: raw bytes (the 101 response)
     Frame payload;
     std::size_t size() const { return header_size + payload->size(); }
   };
 
   void push(websocket::Opcode opcode, Frame payload);
   void push_raw(Frame bytes);  // bytes sent as they are (the 101 response)
+  // Queues a pong for `payload`, or lets it replace a pong that is queued and not yet written.
+  void answer_ping(std::string_view payload);
   void enqueue(Outgoing out);
   void schedule_flush();
   void flush();
@@ -83,6 +89,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   boost::asio::steady_timer timer_;  // keep-alive pings and idle timeout, then the close deadline
   Services& services_;
   LiveSockets& live_;
+  ConnectionsPerAddress::Slot slot_;
   websocket::FrameReader reader_;
   std::string received_;  // the start of a frame not yet complete; unallocated when idle
   std::vector<Outgoing> queue_;

@@ -65,6 +65,7 @@ max_text_chars = 5000
 requests_per_second = 12.5
 request_burst = 30.0
 send_queue_bytes = 1048576
+max_connections_per_address = 64
 max_failed_signins = 3
 lockout_seconds = 60
 max_lockout_seconds = 7200
@@ -102,6 +103,7 @@ revocation_poll_ms = 250
   EXPECT_DOUBLE_EQ(l.requests_per_second, 12.5);
   EXPECT_DOUBLE_EQ(l.request_burst, 30.0);
   EXPECT_EQ(l.send_queue_bytes, 1048576u);
+  EXPECT_EQ(l.max_connections_per_address, 64u);
   EXPECT_EQ(l.max_failed_signins, 3);
   EXPECT_EQ(l.lockout_seconds, 60);
   EXPECT_EQ(l.max_lockout_seconds, 7200);
@@ -279,6 +281,7 @@ TEST(ExampleConfig, LoadsAndMatchesTheDefaults) {
   EXPECT_EQ(loaded.limits.requests_per_second, defaults.limits.requests_per_second);
   EXPECT_EQ(loaded.limits.request_burst, defaults.limits.request_burst);
   EXPECT_EQ(loaded.limits.send_queue_bytes, defaults.limits.send_queue_bytes);
+  EXPECT_EQ(loaded.limits.max_connections_per_address, defaults.limits.max_connections_per_address);
   EXPECT_EQ(loaded.limits.max_failed_signins, defaults.limits.max_failed_signins);
   EXPECT_EQ(loaded.limits.lockout_seconds, defaults.limits.lockout_seconds);
   EXPECT_EQ(loaded.limits.max_lockout_seconds, defaults.limits.max_lockout_seconds);

@@ -9,6 +9,7 @@
 #include "musubi_version.hpp"
 #include "server/admin_commands.hpp"
 #include "server/audit_commands.hpp"
+#include "server/backup_commands.hpp"
 #include "server/config.hpp"
 #include "server/log.hpp"
 #include "server/self_signed_certificate.hpp"
@@ -219,6 +220,16 @@ int main(int argc, char** argv) {
       ->required();
   audit_export->add_option("--out", audit_out, "file to write (mode 0600); default stdout");
 
+  std::string backup_dir;
+  auto* backup = app.add_subcommand(
+      "backup", "copy the database and attachments into DEST while the server runs, then check it");
+  backup->add_option("dest", backup_dir, "a new or empty directory")->required();
+  auto* restore = app.add_subcommand(
+      "restore", "check the backup in SRC and copy it into an empty data directory");
+  restore->add_option("src", backup_dir, "a directory written by musubid backup")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+
   CLI11_PARSE(app, argc, argv);
 
   using musubi::server::log::Level;
@@ -252,6 +263,10 @@ int main(int argc, char** argv) {
     }
     if (enable->parsed()) {
       return musubi::server::user_set_disabled(config, login, false, std::cout, std::cerr);
+    }
+    if (backup->parsed()) return musubi::server::backup(config, backup_dir, std::cout, std::cerr);
+    if (restore->parsed()) {
+      return musubi::server::restore(config, backup_dir, std::cout, std::cerr);
     }
     if (audit_verify->parsed()) return musubi::server::audit_verify(config, std::cout, std::cerr);
     if (audit_export->parsed()) {

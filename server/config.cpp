@@ -107,6 +107,8 @@ void load_config_file(const std::filesystem::path& file, ServerConfig& config) {
       r.read("max_failed_signins", l.max_failed_signins);
       r.read("lockout_seconds", l.lockout_seconds);
       r.read("max_lockout_seconds", l.max_lockout_seconds);
+      r.read("max_failed_signins_per_address", l.max_failed_signins_per_address);
+      r.read("max_address_wait_seconds", l.max_address_wait_seconds);
       r.finish();
     }
     if (const auto* t = top.table("storage")) {

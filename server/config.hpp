@@ -20,6 +20,10 @@ struct Limits {
   int max_failed_signins = 5;                           // per login, before lockout
   int lockout_seconds = 30;  // first lockout; doubles with each further failure
   int max_lockout_seconds = 3600;
+  // Failed sign-ins from one address (any logins) before its sign-ins wait 1 s, doubling with
+  // each further failure up to max_address_wait_seconds; 0: no back-off per address.
+  int max_failed_signins_per_address = 20;
+  int max_address_wait_seconds = 300;
   // Open connections from one IPv4 address or IPv6 /64; 0: no cap. Generous because a whole
   // hospital or care facility may reach us through one NAT address.
   std::size_t max_connections_per_address = 1000;

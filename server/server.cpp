@@ -110,6 +110,7 @@ Server::Server(ServerConfig config)
                                                   *blobs_,
                                                   *escalator_,
                                                   lockout_policy(config_.limits),
+                                                  signin_throttle_,
                                                   body_limits(config_.limits),
                                                   peers_,
                                                   {}});

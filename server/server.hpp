@@ -21,6 +21,7 @@
 #include "server/password_hasher.hpp"
 #include "server/room_hub.hpp"
 #include "server/services.hpp"
+#include "server/signin_throttle.hpp"
 #include "storage/store.hpp"
 
 namespace musubi::server {
@@ -62,6 +63,7 @@ class Server {
   ConnectionRegistry registry_;
   LiveSockets live_;
   ConnectionsPerAddress peers_{config_.limits.max_connections_per_address};
+  SigninThrottle signin_throttle_{address_throttle_policy(config_.limits)};
   boost::asio::ssl::context tls_;
   std::unique_ptr<Services> services_;
   boost::asio::thread_pool work_pool_;

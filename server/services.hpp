@@ -21,6 +21,7 @@ class PasswordHasher;
 class BlobStore;
 class EmergencyEscalator;
 class ConnectionsPerAddress;
+class SigninThrottle;
 
 // What request handlers share, owned by the Server and outliving every connection.
 struct Services {
@@ -34,6 +35,7 @@ struct Services {
   const BlobStore& blobs;  // attached files
   EmergencyEscalator& escalator;
   LockoutPolicy lockout;
+  SigninThrottle& signin_throttle;  // failed sign-ins per address
   protocol::BodyLimits body_limits;
   const ConnectionsPerAddress& peers;        // for /metrics
   std::vector<std::string> allowed_origins;  // for browser upgrades

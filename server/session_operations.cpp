@@ -11,6 +11,7 @@
 #include "server/random_secrets.hpp"
 #include "server/revocation_watcher.hpp"
 #include "server/session_token.hpp"
+#include "server/signin_throttle.hpp"
 #include "server/user_view.hpp"
 #include "storage/audit.hpp"
 #include "storage/sessions.hpp"
@@ -44,6 +45,13 @@ void Connection::sign_in(const protocol::Request& request) {
   if (!parse_body(request, body)) return;
   if (identity_) {
     reply_error(request.id, Errc::conflict, "already signed in; sign out first");
+    return;
+  }
+  // Refused before any work: a throttled address costs us no Argon2id.
+  if (const auto wait = services_.signin_throttle.wait_ms(peer_, now_ms()); wait > 0) {
+    reply_error(
+        request.id, Errc::locked_out,
+        "too many failed sign-ins from this address; try again in " + seconds_text(wait) + " s");
     return;
   }
   struct Lookup {
@@ -135,6 +143,8 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
       },
       [this, keep = transport_.keep_alive(), id](std::optional<Outcome> outcome) mutable {
         if (outcome && outcome->identity) enlist(*outcome->identity);
+        if (outcome && !outcome->identity)
+          services_.signin_throttle.record_failure(peer_, now_ms());
         on_strand([this, id, outcome = std::move(outcome)]() mutable {
           if (!outcome) return reply_error(id, Errc::unavailable, "storage unavailable");
           if (!outcome->identity) {

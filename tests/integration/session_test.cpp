@@ -56,6 +56,29 @@ TEST(Session, RepeatedFailuresLockTheLoginEvenForTheRightPassword) {
   ok(c->request("session.sign_in", {{"login", "sato"}, {"password", kPassword}}));
 }
 
+TEST(Session, FailuresAcrossManyLoginsSlowDownTheirAddress) {
+  TestServer server([](server::ServerConfig& c) {
+    c.limits.max_failed_signins_per_address = 3;
+    c.limits.max_address_wait_seconds = 60;
+  });
+  server.add_user("tanaka");
+  auto c = server.connect();
+  // One failure each, far below any login's own lockout.
+  for (const char* login : {"ghost1", "ghost2", "ghost3"}) {
+    expect_error(c->request("session.sign_in", {{"login", login}, {"password", "guess-guess"}}),
+                 "invalid_credentials");
+  }
+  const auto refused =
+      c->request("session.sign_in", {{"login", "tanaka"}, {"password", kPassword}});
+  expect_error(refused, "locked_out");
+  EXPECT_NE(refused.error_message.find("from this address"), std::string::npos)
+      << refused.error_message;
+  // A new connection from the same address waits as well.
+  auto c2 = server.connect();
+  expect_error(c2->request("session.sign_in", {{"login", "tanaka"}, {"password", kPassword}}),
+               "locked_out");
+}
+
 TEST(Session, TokenResumesOnANewConnectionAndAfterRestart) {
   TestServer server;
   server.add_user("tanaka");

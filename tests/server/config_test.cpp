@@ -69,6 +69,8 @@ max_connections_per_address = 64
 max_failed_signins = 3
 lockout_seconds = 60
 max_lockout_seconds = 7200
+max_failed_signins_per_address = 50
+max_address_wait_seconds = 120
 
 [storage]
 synchronous = "NORMAL"
@@ -107,6 +109,8 @@ revocation_poll_ms = 250
   EXPECT_EQ(l.max_failed_signins, 3);
   EXPECT_EQ(l.lockout_seconds, 60);
   EXPECT_EQ(l.max_lockout_seconds, 7200);
+  EXPECT_EQ(l.max_failed_signins_per_address, 50);
+  EXPECT_EQ(l.max_address_wait_seconds, 120);
 
   EXPECT_EQ(config_.storage.synchronous, "NORMAL");
   EXPECT_EQ(config_.storage.readers, 4);

@@ -70,7 +70,7 @@ TEST_F(AuditReview, FiltersByLoginRoomActionAndTime) {
     EXPECT_EQ(e["action"].get<std::string>().rfind("sign_in.", 0), 0u);
   EXPECT_TRUE(ok(admin->request("audit.list", {{"login", "nobody"}}))["entries"].empty());
   EXPECT_TRUE(
-      ok(admin->request("audit.list", {{"to", "2000-01-01T00:00:00Z"}}))["entries"].empty());
+      ok(admin->request("audit.list", {{"to", "2000-01-01T00:00:00.000Z"}}))["entries"].empty());
 }
 
 TEST_F(AuditReview, PagesBackwardsWithNextBefore) {

@@ -68,7 +68,7 @@ TEST_F(AuditCommands, ExportWritesTheRangeAsCsvAndIsItselfAudited) {
                      "\"\"quoted\"\"\"\r\n"),
             std::string::npos)
       << csv;
-  EXPECT_NE(csv.find(",'=HYPERLINK(\"\"x\"\")"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"x\"\")\"\r\n"), std::string::npos) << csv;
   EXPECT_NE(err.str().find("exported 2 audit entries"), std::string::npos);
 
   std::ostringstream again;

@@ -152,10 +152,12 @@ void register_audit_hash_function(sqlite3* db) {
 }
 
 void seal_audit_chain(Database& db) {
-  auto& any = db.prepare("SELECT EXISTS (SELECT 1 FROM audit WHERE hash IS NULL)");
-  any.step();
-  const bool unsealed = any.int64(0) != 0;
-  any.reset();
+  // Runs at every start: look at the oldest entry only. Unhashed entries can only be the oldest
+  // ones (every append hashes, and sealing is one transaction), so a whole-table scan is needed
+  // only once, after the upgrade.
+  auto& oldest = db.prepare("SELECT hash IS NULL FROM audit ORDER BY id LIMIT 1");
+  const bool unsealed = oldest.step() && oldest.int64(0) != 0;
+  oldest.reset();
   if (!unsealed) return;
   Transaction tx(db, Transaction::Kind::immediate);
   std::vector<unsigned char> previous;

@@ -59,14 +59,6 @@ std::string integrity(storage::Database& db) {
   return result;
 }
 
-std::int64_t schema_version(storage::Database& db) {
-  auto& st = db.prepare("PRAGMA user_version");
-  st.step();
-  const auto version = st.int64(0);
-  st.reset();
-  return version;
-}
-
 }  // namespace
 
 BackupCheck check_backup(const fs::path& dir) {
@@ -82,7 +74,7 @@ BackupCheck check_backup(const fs::path& dir) {
       check.problem = "integrity_check: " + result;
       return check;
     }
-    const auto version = schema_version(db);
+    const auto version = storage::schema_version(db);
     if (version < 1 || version > storage::latest_schema_version()) {
       check.problem = "schema version " + std::to_string(version) + " (this build knows 1.." +
                       std::to_string(storage::latest_schema_version()) + ")";

@@ -303,15 +303,15 @@ ALTER TABLE sessions ADD COLUMN last_peer TEXT NOT NULL DEFAULT '';
 )sql",
 };
 
-int user_version(Database& db) {
+}  // namespace
+
+int schema_version(Database& db) {
   auto& st = db.prepare("PRAGMA user_version");
   st.step();
   const int version = static_cast<int>(st.int64(0));
   st.reset();
   return version;
 }
-
-}  // namespace
 
 int latest_schema_version() {
   return static_cast<int>(std::size(kMigrations));
@@ -320,7 +320,7 @@ int latest_schema_version() {
 int migrate(Database& db) {
   for (;;) {
     Transaction tx(db, Transaction::Kind::immediate);
-    const int version = user_version(db);
+    const int version = schema_version(db);
     if (version > latest_schema_version()) {
       throw SqliteError(0, "database schema version " + std::to_string(version) +
                                " is newer than this build knows (" +

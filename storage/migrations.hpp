@@ -12,4 +12,7 @@ int migrate(Database& db);
 // The newest schema version this build knows.
 int latest_schema_version();
 
+// The schema version of a database file (PRAGMA user_version).
+int schema_version(Database& db);
+
 }  // namespace musubi::storage

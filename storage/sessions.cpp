@@ -1,45 +1,85 @@
 #include "storage/sessions.hpp"
 
 #include "storage/database.hpp"
+#include "storage/statement.hpp"
 
 namespace musubi::storage {
 
 std::int64_t insert_session(Database& db, std::int64_t user_id,
                             std::span<const unsigned char> token_hash, std::string_view device,
-                            std::int64_t now_ms, std::int64_t expires_ms) {
+                            std::int64_t now_ms, std::int64_t expires_ms, std::string_view peer) {
   db.prepare(
-        "INSERT INTO sessions (user_id, token_hash, device, created_ms, last_used_ms, expires_ms) "
-        "VALUES (?, ?, ?, ?, ?, ?)")
+        "INSERT INTO sessions (user_id, token_hash, device, created_ms, last_used_ms, expires_ms, "
+        "last_peer) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .bind(1, user_id)
       .bind_blob(2, token_hash.data(), token_hash.size())
       .bind(3, device)
       .bind(4, now_ms)
       .bind(5, now_ms)
       .bind(6, expires_ms)
+      .bind(7, peer.data() ? peer : std::string_view(""))  // a null pointer would bind NULL
       .run();
   return db.last_insert_rowid();
 }
 
+namespace {
+
+#define MUSUBI_SESSION_COLUMNS                                                                 \
+  "SELECT id, user_id, device, created_ms, last_used_ms, expires_ms, revoked_ms IS NOT NULL, " \
+  "last_peer FROM sessions "
+
+SessionRecord session_of(Statement& st) {
+  SessionRecord s;
+  s.id = st.int64(0);
+  s.user_id = st.int64(1);
+  s.device = st.text(2);
+  s.created_ms = st.int64(3);
+  s.last_used_ms = st.int64(4);
+  s.expires_ms = st.int64(5);
+  s.revoked = st.int64(6) != 0;
+  s.last_peer = st.text(7);
+  return s;
+}
+
+}  // namespace
+
 std::optional<SessionRecord> find_session_by_token_hash(Database& db,
                                                         std::span<const unsigned char> token_hash) {
-  auto& st = db.prepare(
-      "SELECT id, user_id, device, created_ms, last_used_ms, expires_ms, revoked_ms IS NOT NULL "
-      "FROM sessions WHERE token_hash = ?");
+  auto& st = db.prepare(MUSUBI_SESSION_COLUMNS "WHERE token_hash = ?");
   st.bind_blob(1, token_hash.data(), token_hash.size());
   std::optional<SessionRecord> found;
-  if (st.step()) {
-    SessionRecord s;
-    s.id = st.int64(0);
-    s.user_id = st.int64(1);
-    s.device = st.text(2);
-    s.created_ms = st.int64(3);
-    s.last_used_ms = st.int64(4);
-    s.expires_ms = st.int64(5);
-    s.revoked = st.int64(6) != 0;
-    found = std::move(s);
-  }
+  if (st.step()) found = session_of(st);
   st.reset();
   return found;
+}
+
+std::optional<SessionRecord> find_session(Database& db, std::int64_t session_id) {
+  auto& st = db.prepare(MUSUBI_SESSION_COLUMNS "WHERE id = ?");
+  st.bind(1, session_id);
+  std::optional<SessionRecord> found;
+  if (st.step()) found = session_of(st);
+  st.reset();
+  return found;
+}
+
+std::vector<SessionRecord> live_sessions_of_user(Database& db, std::int64_t user_id,
+                                                 std::int64_t now_ms) {
+  auto& st = db.prepare(MUSUBI_SESSION_COLUMNS
+                        "WHERE user_id = ? AND revoked_ms IS NULL AND expires_ms > ? "
+                        "ORDER BY last_used_ms DESC, id DESC");
+  st.bind(1, user_id);
+  st.bind(2, now_ms);
+  std::vector<SessionRecord> out;
+  while (st.step())
+    out.push_back(session_of(st));
+  return out;
+}
+
+void set_session_peer(Database& db, std::int64_t session_id, std::string_view peer) {
+  db.prepare("UPDATE sessions SET last_peer = ? WHERE id = ?")
+      .bind(1, peer)
+      .bind(2, session_id)
+      .run();
 }
 
 void touch_session(Database& db, std::int64_t session_id, std::int64_t now_ms,
@@ -68,8 +108,15 @@ bool revoke_session(Database& db, std::int64_t session_id, std::int64_t now_ms,
   return true;
 }
 
-void revoke_user_sessions(Database& db, std::int64_t user_id, std::int64_t now_ms,
-                          std::string_view reason) {
+std::int64_t revoke_user_sessions(Database& db, std::int64_t user_id, std::int64_t now_ms,
+                                  std::string_view reason) {
+  auto& count = db.prepare(
+      "SELECT COUNT(*) FROM sessions WHERE user_id = ? AND revoked_ms IS NULL AND expires_ms > ?");
+  count.bind(1, user_id);
+  count.bind(2, now_ms);
+  count.step();
+  const auto live = count.int64(0);
+  count.reset();
   db.prepare("UPDATE sessions SET revoked_ms = ? WHERE user_id = ? AND revoked_ms IS NULL")
       .bind(1, now_ms)
       .bind(2, user_id)
@@ -79,6 +126,7 @@ void revoke_user_sessions(Database& db, std::int64_t user_id, std::int64_t now_m
       .bind(2, reason)
       .bind(3, now_ms)
       .run();
+  return live;
 }
 
 std::vector<Revocation> revocations_after(Database& db, std::int64_t after_id) {

@@ -152,5 +152,53 @@ TEST_F(Sessions, RevocationsAfterReturnsAtMost1000PerCall) {
   EXPECT_EQ(rest.back().id, last_revocation_id(db_));
 }
 
+TEST_F(Sessions, RevokeUserCountsOnlyTheLiveSessions) {
+  insert_session(db_, tanaka_, hash_of(1), "live", 1, 100);
+  insert_session(db_, tanaka_, hash_of(2), "expired", 1, 5);
+  const auto gone = insert_session(db_, tanaka_, hash_of(3), "signed out", 1, 100);
+  revoke_session(db_, gone, 2, "signed_out");
+  EXPECT_EQ(revoke_user_sessions(db_, tanaka_, 10, "revoked"), 1);
+  EXPECT_EQ(revoke_user_sessions(db_, tanaka_, 11, "revoked"), 0);
+}
+
+TEST_F(Sessions, KeepsTheAddressOfSignInAndItsChanges) {
+  const auto id = insert_session(db_, tanaka_, hash_of(1), "iPad", 1, 100, "192.0.2.1");
+  EXPECT_EQ(find_session_by_token_hash(db_, hash_of(1))->last_peer, "192.0.2.1");
+  set_session_peer(db_, id, "198.51.100.9");
+  EXPECT_EQ(find_session(db_, id)->last_peer, "198.51.100.9");
+  // Without an address (older callers), it is empty: not known.
+  const auto other = insert_session(db_, tanaka_, hash_of(2), "PC", 1, 100);
+  EXPECT_EQ(find_session(db_, other)->last_peer, "");
+}
+
+TEST_F(Sessions, FindByIdHasTheWholeRecord) {
+  const auto id = insert_session(db_, tanaka_, hash_of(1), "iPad", 1000, 5000, "192.0.2.1");
+  revoke_session(db_, id, 2000, "revoked");
+  const auto s = find_session(db_, id);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->user_id, tanaka_);
+  EXPECT_EQ(s->device, "iPad");
+  EXPECT_EQ(s->created_ms, 1000);
+  EXPECT_EQ(s->expires_ms, 5000);
+  EXPECT_TRUE(s->revoked);
+  EXPECT_FALSE(find_session(db_, id + 100).has_value());
+}
+
+TEST_F(Sessions, LiveSessionsAreTheUsersUnrevokedUnexpiredOnesMostRecentlyUsedFirst) {
+  const auto old_phone = insert_session(db_, tanaka_, hash_of(1), "old phone", 1000, 50'000);
+  const auto ipad = insert_session(db_, tanaka_, hash_of(2), "iPad", 1000, 50'000);
+  const auto pc = insert_session(db_, tanaka_, hash_of(3), "PC", 1000, 50'000);
+  touch_session(db_, old_phone, 3000, 60'000);
+  insert_session(db_, tanaka_, hash_of(4), "expired", 1000, 10'000);
+  revoke_session(db_, pc, 2000, "revoked");
+  insert_session(db_, sato_, hash_of(5), "sato's", 1000, 50'000);
+
+  const auto live = live_sessions_of_user(db_, tanaka_, 10'000);
+  ASSERT_EQ(live.size(), 2u);
+  EXPECT_EQ(live[0].id, old_phone);
+  EXPECT_EQ(live[1].id, ipad);
+  EXPECT_TRUE(live_sessions_of_user(db_, tanaka_, 60'000).empty());
+}
+
 }  // namespace
 }  // namespace musubi::storage

@@ -20,6 +20,7 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, SignIn& out
   out.login = r.string("login", 1, kMaxLoginChars);
   out.password = r.string("password", 1, kMaxPasswordChars);
   out.device = r.optional_string("device", 1, kMaxDeviceChars).value_or("unnamed device");
+  out.remember = r.boolean("remember", true);
   return r.error();
 }
 

@@ -40,7 +40,8 @@ inline constexpr std::int64_t kDefaultHistoryLimit = 50;
 struct SignIn {
   std::string login;
   std::string password;
-  std::string device;  // label the user sees when listing devices, e.g. "iPhone"
+  std::string device;    // label the user sees when listing devices, e.g. "iPhone"
+  bool remember = true;  // false: a shared device, whose session ends after a short idle time
 };
 
 struct ResumeSession {

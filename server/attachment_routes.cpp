@@ -163,11 +163,11 @@ void HttpSession::start_upload() {
     return refuse(http::status::bad_request, "invalid_request", "the file is empty");
 
   // Who and where are checked before the body is read: nobody else may fill the disk.
-  const auto ttl = services_.config.security.token_ttl_days * kDayMs;
   services_.store.write(
       [hash = hash_token(*token), room = *room,
-       ttl](storage::Database& db) -> std::variant<std::int64_t, HttpRefusal> {
-        const auto holder = use_session_token(db, hash, now_ms(), ttl);
+       lifetimes = SessionLifetimes::of(services_.config.security),
+       peer = peer_](storage::Database& db) -> std::variant<std::int64_t, HttpRefusal> {
+        const auto holder = use_session_token(db, hash, now_ms(), lifetimes, peer);
         if (!holder) return unauthorized();
         auto target = upload_room(db, room, holder->user.id);
         if (auto* refusal = std::get_if<HttpRefusal>(&target)) return std::move(*refusal);
@@ -289,12 +289,12 @@ void HttpSession::download(const HttpRequest& request) {
     const auto r = unauthorized();
     return write(error_response(request, r.status, r.code, r.message));
   }
-  const auto ttl = services_.config.security.token_ttl_days * kDayMs;
   services_.store.write(
       [hash = hash_token(*token), id = *attachment_in_path(request.target()),
-       ttl](storage::Database& db) -> std::variant<storage::Attachment, HttpRefusal> {
+       lifetimes = SessionLifetimes::of(services_.config.security),
+       peer = peer_](storage::Database& db) -> std::variant<storage::Attachment, HttpRefusal> {
         const auto now = now_ms();
-        const auto holder = use_session_token(db, hash, now, ttl);
+        const auto holder = use_session_token(db, hash, now, lifetimes, peer);
         if (!holder) return unauthorized();
         auto a = storage::find_attachment(db, id);
         // Members of its room, once it is part of a message; before that, its uploader only.

@@ -121,10 +121,18 @@ void load_config_file(const std::filesystem::path& file, ServerConfig& config) {
     if (const auto* t = top.table("security")) {
       TableReader r(*t, "security");
       r.read("token_ttl_days", config.security.token_ttl_days);
+      r.read("shared_device_idle_minutes", config.security.shared_device_idle_minutes);
       r.read("argon2_ops", config.security.argon2_ops);
       r.read("argon2_memory_kib", config.security.argon2_memory_kib);
       r.read("allowed_origins", config.security.allowed_origins);
       r.finish();
+      if (config.security.token_ttl_days < 1) {
+        throw std::runtime_error("security.token_ttl_days: at least 1");
+      }
+      if (config.security.shared_device_idle_minutes < 1 ||
+          config.security.shared_device_idle_minutes >= 24 * 60) {
+        throw std::runtime_error("security.shared_device_idle_minutes: 1 to 1439 (under a day)");
+      }
     }
     if (const auto* t = top.table("timeouts")) {
       TableReader r(*t, "timeouts");

@@ -36,7 +36,11 @@ struct StorageConfig {
 };
 
 struct SecurityConfig {
-  std::int64_t token_ttl_days = 30;  // sliding: each use of a session extends it
+  // Sliding lifetimes: each use of a session extends it. token_ttl_days for a remembered device
+  // (at least 1), shared_device_idle_minutes for a sign-in with "remember": false (1-1439: under
+  // a day, which is how the two kinds of session are told apart).
+  std::int64_t token_ttl_days = 30;
+  std::int64_t shared_device_idle_minutes = 30;
   // Argon2id cost (libsodium's "interactive" level by default).
   std::uint64_t argon2_ops = 2;
   std::size_t argon2_memory_kib = 64 * 1024;

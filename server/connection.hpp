@@ -141,7 +141,7 @@ class Connection {
 
   // Sign-in steps after the password check.
   void finish_sign_in(const nlohmann::json& id, std::string login, std::string device,
-                      std::optional<std::int64_t> user_id, bool password_ok);
+                      std::optional<std::int64_t> user_id, bool password_ok, bool remember);
   // Right after the commit that signed this connection in, among that commit's completions: from
   // here on, every later commit's notices for the user reach this connection too (completions
   // run one commit after the other), so nothing falls between sign-in and become().

@@ -132,7 +132,9 @@ int main(int argc, char** argv) {
   app.add_option("--lockout-seconds", flags.lockout_seconds, "first lockout; doubles after");
   app.add_option("--synchronous", flags.synchronous, "SQLite synchronous: FULL (default), NORMAL")
       ->check(CLI::IsMember({"OFF", "NORMAL", "FULL", "EXTRA"}));
-  app.add_option("--token-ttl-days", flags.token_ttl_days, "sliding session lifetime");
+  app.add_option("--token-ttl-days", flags.token_ttl_days,
+                 "sliding session lifetime of a remembered device")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{36500}));
   app.add_option("--log-level", log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
 

@@ -91,14 +91,16 @@ void Connection::sign_in(const protocol::Request& request) {
           }
           const std::optional<std::int64_t> user_id =
               lookup.user ? std::optional(lookup.user->id) : std::nullopt;
-          finish_sign_in(id, std::move(body.login), std::move(body.device), user_id, ok);
+          const bool remember = body.remember;
+          finish_sign_in(id, std::move(body.login), std::move(body.device), user_id, ok, remember);
         });
       });
 }
 
 // Any thread. 3. Writer: record the outcome (session or failure) durably, then reply.
 void Connection::finish_sign_in(const json& id, std::string login, std::string device,
-                                std::optional<std::int64_t> user_id, bool password_ok) {
+                                std::optional<std::int64_t> user_id, bool password_ok,
+                                bool remember) {
   struct Outcome {
     std::optional<Identity> identity;
     std::string token;
@@ -108,7 +110,7 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
     json announcements;  // unread, newest first
     json missed;         // notifications
   };
-  const auto ttl = services_.config.security.token_ttl_days * kDayMs;
+  const auto ttl = SessionLifetimes::of(services_.config.security).for_kind(remember);
   services_.store.write(
       [lockout = services_.lockout, login, device, user_id, password_ok, ttl,
        peer = peer_](storage::Database& db) -> Outcome {
@@ -132,7 +134,7 @@ void Connection::finish_sign_in(const json& id, std::string login, std::string d
         out.token = new_session_token();
         out.expires_ms = now + ttl;
         const auto session_id = storage::insert_session(db, user->id, hash_token(out.token), device,
-                                                        now, out.expires_ms);
+                                                        now, out.expires_ms, peer);
         storage::append_audit(db, now, user->id, "sign_in", std::nullopt,
                               "session=" + std::to_string(session_id) + " peer=" + peer);
         out.identity = identity_of(*user, session_id);
@@ -181,13 +183,14 @@ void Connection::resume(const protocol::Request& request) {
     json announcements;  // unread, newest first
     json missed;         // notifications
   };
-  const auto ttl = services_.config.security.token_ttl_days * kDayMs;
+  // One write job: the use, the slid expiry, a new address and its audit entry commit together.
   services_.store.write(
-      [hash = hash_token(body.token), ttl](storage::Database& db) -> std::optional<Outcome> {
+      [hash = hash_token(body.token), lifetimes = SessionLifetimes::of(services_.config.security),
+       peer = peer_](storage::Database& db) -> std::optional<Outcome> {
         const auto now = now_ms();
-        const auto holder = use_session_token(db, hash, now, ttl);
+        const auto holder = use_session_token(db, hash, now, lifetimes, peer);
         if (!holder) return std::nullopt;
-        return Outcome{identity_of(holder->user, holder->session_id), now + ttl,
+        return Outcome{identity_of(holder->user, holder->session_id), holder->expires_ms,
                        user_view(holder->user), unread_announcements(db, holder->user.id),
                        missed_notifications(db, holder->user.id)};
       },

@@ -62,6 +62,16 @@ TEST(ParseSignIn, ReadsAllFields) {
   EXPECT_EQ(s.device, "iPhone");
 }
 
+TEST(ParseSignIn, RememberDefaultsToTrueAndMustBeABoolean) {
+  SignIn s;
+  EXPECT_TRUE(parse_into(json{{"login", "a"}, {"password", "b"}}, s));
+  EXPECT_TRUE(s.remember);
+  EXPECT_TRUE(parse_into(json{{"login", "a"}, {"password", "b"}, {"remember", false}}, s));
+  EXPECT_FALSE(s.remember);
+  expect_error<SignIn>(json{{"login", "a"}, {"password", "b"}, {"remember", "no"}},
+                       Errc::invalid_request, "body.remember: expected true or false");
+}
+
 TEST(ParseSignIn, DeviceDefaultsToUnnamed) {
   SignIn s;
   EXPECT_TRUE(parse_into(json{{"login", "tanaka"}, {"password", "pw"}}, s));

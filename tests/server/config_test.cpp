@@ -79,6 +79,7 @@ max_batch = 250
 
 [security]
 token_ttl_days = 7
+shared_device_idle_minutes = 15
 argon2_ops = 3
 argon2_memory_kib = 131072
 allowed_origins = ["https://musubi.example.jp", "https://care.example.jp"]
@@ -117,6 +118,7 @@ revocation_poll_ms = 250
   EXPECT_EQ(config_.storage.max_batch, 250u);
 
   EXPECT_EQ(config_.security.token_ttl_days, 7);
+  EXPECT_EQ(config_.security.shared_device_idle_minutes, 15);
   EXPECT_EQ(config_.security.argon2_ops, 3u);
   EXPECT_EQ(config_.security.argon2_memory_kib, 131072u);
   EXPECT_EQ(config_.security.allowed_origins,
@@ -181,6 +183,18 @@ TEST_F(ConfigFile, NegativeNumbersAreRefusedForCounts) {
   EXPECT_EQ(error_of("[storage]\nreaders = -1\n"), prefix() + "storage.readers: wrong type");
   EXPECT_EQ(error_of("[timeouts]\nclose_seconds = -5\n"),
             prefix() + "timeouts.close_seconds: wrong type");
+}
+
+TEST_F(ConfigFile, SessionLifetimesKeepTheTwoKindsApart) {
+  // A shared device's lifetime stays under a day, a remembered device's at least a day: the
+  // server tells a session's kind by its window (server/session_token.hpp).
+  EXPECT_EQ(error_of("[security]\nshared_device_idle_minutes = 1440\n"),
+            prefix() + "security.shared_device_idle_minutes: 1 to 1439 (under a day)");
+  EXPECT_EQ(error_of("[security]\nshared_device_idle_minutes = 0\n"),
+            prefix() + "security.shared_device_idle_minutes: 1 to 1439 (under a day)");
+  EXPECT_EQ(error_of("[security]\ntoken_ttl_days = 0\n"),
+            prefix() + "security.token_ttl_days: at least 1");
+  EXPECT_EQ(error_of("[security]\nshared_device_idle_minutes = 1439\ntoken_ttl_days = 1\n"), "");
 }
 
 TEST_F(ConfigFile, OriginsMustAllBeStrings) {
@@ -293,6 +307,8 @@ TEST(ExampleConfig, LoadsAndMatchesTheDefaults) {
   EXPECT_EQ(loaded.storage.readers, defaults.storage.readers);
   EXPECT_EQ(loaded.storage.max_batch, defaults.storage.max_batch);
   EXPECT_EQ(loaded.security.token_ttl_days, defaults.security.token_ttl_days);
+  EXPECT_EQ(loaded.security.shared_device_idle_minutes,
+            defaults.security.shared_device_idle_minutes);
   EXPECT_EQ(loaded.security.argon2_ops, defaults.security.argon2_ops);
   EXPECT_EQ(loaded.security.argon2_memory_kib, defaults.security.argon2_memory_kib);
   EXPECT_EQ(loaded.security.allowed_origins, defaults.security.allowed_origins);

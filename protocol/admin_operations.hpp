@@ -24,6 +24,7 @@ inline constexpr std::string_view list_users = "user.list";
 inline constexpr std::string_view disable_user = "user.disable";
 inline constexpr std::string_view enable_user = "user.enable";
 inline constexpr std::string_view reset_signin = "user.reset_signin";
+inline constexpr std::string_view revoke_user_sessions = "user.revoke_sessions";
 inline constexpr std::string_view search_directory = "directory.search";
 inline constexpr std::string_view post_announcement = "announcement.post";
 inline constexpr std::string_view list_announcements = "announcement.list";
@@ -77,7 +78,7 @@ struct ListUsers {
   std::optional<std::string> org;
 };
 
-// user.disable, user.enable, user.reset_signin.
+// user.disable, user.enable, user.reset_signin, user.revoke_sessions.
 struct UserRef {
   std::string login;
 };

@@ -249,6 +249,24 @@ int user_set_disabled(const ServerConfig& config, const std::string& login, bool
   return 0;
 }
 
+int user_revoke_sessions(const ServerConfig& config, const std::string& login, std::ostream& out,
+                         std::ostream& err) {
+  auto db = open_admin_database(config);
+  storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
+  const auto user = storage::find_user_by_login(*db, login);
+  if (!user) {
+    err << "musubid: no user \"" << login << "\"\n";
+    return 1;
+  }
+  const auto revoked = storage::revoke_user_sessions(*db, user->id, now_ms(), "revoked");
+  storage::append_audit(*db, now_ms(), std::nullopt, "user.revoke_sessions", std::nullopt,
+                        "user=" + login + " sessions=" + std::to_string(revoked) + " by=console");
+  tx.commit();
+  out << "revoked " << revoked << " session" << (revoked == 1 ? "" : "s") << " of " << login
+      << "\n";
+  return 0;
+}
+
 int user_passwd(const ServerConfig& config, const std::string& login, std::istream& password_in,
                 std::ostream& out, std::ostream& err) {
   const std::string password = read_password(password_in, err);

@@ -54,6 +54,10 @@ int user_set_disabled(const ServerConfig& config, const std::string& login, bool
                       std::ostream& out, std::ostream& err);
 int user_passwd(const ServerConfig& config, const std::string& login, std::istream& password_in,
                 std::ostream& out, std::ostream& err);
+// Signs every device of the user out (the running server closes their connections within
+// timeouts.revocation_poll_ms); the account stays enabled.
+int user_revoke_sessions(const ServerConfig& config, const std::string& login, std::ostream& out,
+                         std::ostream& err);
 // Imports a users CSV file the same way; with `orgs_file`, that organizations file too, in the
 // same transaction, so that users may name organizations it registers. Prints each generated
 // one-time password with its login on `out` (they are not stored anywhere else).

@@ -1,5 +1,5 @@
 // org.register, org.list, org.retire, org.confirm_staff, user.add, user.list, user.disable,
-// user.enable, user.reset_signin, directory.search.
+// user.enable, user.reset_signin, user.revoke_sessions, directory.search.
 //
 // Who may do what (the "Organizations and people"):
 // - city administrators register and retire organizations and manage every user;
@@ -22,6 +22,7 @@
 #include "server/user_view.hpp"
 #include "storage/audit.hpp"
 #include "storage/organizations.hpp"
+#include "storage/sessions.hpp"
 #include "storage/store.hpp"
 #include "storage/users.hpp"
 
@@ -464,6 +465,31 @@ void Connection::reset_signin(const protocol::Request& request) {
         },
         finishing_then_revoking(services_.registry, finisher(id)));
   });
+}
+
+// The "an administrator can revoke all of a user's sessions": every device of the user
+// (a lost phone, a colleague who left) must sign in again; the account stays enabled.
+void Connection::revoke_user_sessions(const protocol::Request& request) {
+  protocol::UserRef body;
+  if (!parse_body(request, body)) return;
+  if (!manages_users(identity_->role)) {
+    return finish(request.id, OperationResult::failure(Errc::forbidden, kAdministratorsOnly));
+  }
+  services_.store.write(
+      [me = *identity_, body = std::move(body)](storage::Database& db) {
+        const auto now = now_ms();
+        const auto user = storage::find_user_by_login(db, body.login);
+        if (!user) return outcome(OperationResult::failure(Errc::not_found, kUserNotFound));
+        if (auto refusal = refuse_management(me.role, me.org_id, *user)) return outcome(*refusal);
+        const auto revoked = storage::revoke_user_sessions(db, user->id, now, "revoked");
+        storage::append_audit(db, now, me.user_id, "user.revoke_sessions", std::nullopt,
+                              "user=" + user->login + " sessions=" + std::to_string(revoked));
+        Outcome out;
+        out.result.result = json{{"login", user->login}, {"sessions_revoked", revoked}};
+        out.revoke.push_back(revocation_of(user->id, "revoked"));
+        return out;
+      },
+      finishing_then_revoking(services_.registry, finisher(request.id)));
 }
 
 void Connection::search_directory(const protocol::Request& request) {

@@ -5,6 +5,7 @@
 #include "musubi_version.hpp"
 #include "protocol/admin_operations.hpp"
 #include "protocol/care_operations.hpp"
+#include "protocol/device_operations.hpp"
 #include "protocol/emergency_operations.hpp"
 #include "protocol/notification_operations.hpp"
 #include "protocol/receipt_operations.hpp"
@@ -41,6 +42,8 @@ const std::unordered_map<std::string_view, Connection::Operation>& Connection::o
       {op::sign_in, {&Connection::sign_in, false}},
       {op::resume, {&Connection::resume, false}},
       {op::sign_out, {&Connection::sign_out, true}},
+      {op::list_devices, {&Connection::list_devices, true}},
+      {op::revoke_device, {&Connection::revoke_device, true}},
       {op::vocabulary, {&Connection::vocabulary, false}},
       {op::list_templates, {&Connection::list_templates, false}},
       {op::post_record, {&Connection::post_record, true}},
@@ -75,6 +78,7 @@ const std::unordered_map<std::string_view, Connection::Operation>& Connection::o
       {op::disable_user, {&Connection::disable_user, true}},
       {op::enable_user, {&Connection::enable_user, true}},
       {op::reset_signin, {&Connection::reset_signin, true}},
+      {op::revoke_user_sessions, {&Connection::revoke_user_sessions, true}},
       {op::search_directory, {&Connection::search_directory, true}},
       {op::post_announcement, {&Connection::post_announcement, true}},
       {op::list_announcements, {&Connection::list_announcements, true}},

@@ -78,6 +78,9 @@ class Connection {
   void sign_in(const protocol::Request& request);
   void resume(const protocol::Request& request);
   void sign_out(const protocol::Request& request);
+  // The caller's own devices (device_operations.cpp).
+  void list_devices(const protocol::Request& request);
+  void revoke_device(const protocol::Request& request);
   // Patients (patient_operations.cpp).
   void register_patient(const protocol::Request& request);
   void get_patient(const protocol::Request& request);
@@ -98,6 +101,7 @@ class Connection {
   void disable_user(const protocol::Request& request);
   void enable_user(const protocol::Request& request);
   void reset_signin(const protocol::Request& request);
+  void revoke_user_sessions(const protocol::Request& request);
   void search_directory(const protocol::Request& request);
   // Announcements and statistics (announcement_operations.cpp, statistics_operations.cpp).
   void post_announcement(const protocol::Request& request);

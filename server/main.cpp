@@ -161,6 +161,9 @@ int main(int argc, char** argv) {
   enable->add_option("login", login)->required();
   auto* passwd = user->add_subcommand("passwd", "set a password, read from stdin");
   passwd->add_option("login", login)->required();
+  auto* revoke_sessions = user->add_subcommand(
+      "revoke-sessions", "sign every device of a user out; the account stays enabled");
+  revoke_sessions->add_option("login", login)->required();
   std::string import_file;
   std::optional<std::string> import_orgs_file;
   auto* user_import = user->add_subcommand(
@@ -259,6 +262,9 @@ int main(int argc, char** argv) {
       std::optional<std::filesystem::path> orgs;
       if (import_orgs_file) orgs = *import_orgs_file;
       return musubi::server::user_import(config, import_file, orgs, std::cout, std::cerr);
+    }
+    if (revoke_sessions->parsed()) {
+      return musubi::server::user_revoke_sessions(config, login, std::cout, std::cerr);
     }
     if (disable->parsed()) {
       return musubi::server::user_set_disabled(config, login, true, std::cout, std::cerr);

@@ -110,9 +110,23 @@ std::unique_ptr<ClientConnection> ClientConnection::connect(const ConnectOptions
   const auto endpoints = resolver.resolve(options.url.host, options.url.port, ec);
   if (ec) throw ClientError("cannot resolve " + options.url.host + ": " + ec.message());
   tcp_layer.expires_at(deadline);
-  ec = run([&](beast::error_code& r) {
-    tcp_layer.async_connect(endpoints, [&r](beast::error_code e, const tcp::endpoint&) { r = e; });
-  });
+  if (options.local_address.empty()) {
+    ec = run([&](beast::error_code& r) {
+      tcp_layer.async_connect(endpoints,
+                              [&r](beast::error_code e, const tcp::endpoint&) { r = e; });
+    });
+  } else {
+    // A bound socket connects to one endpoint: connecting to a range would reopen it unbound.
+    const auto local = net::ip::make_address(options.local_address, ec);
+    if (ec) throw ClientError("bad local address " + options.local_address + ": " + ec.message());
+    const tcp::endpoint remote = endpoints.begin()->endpoint();
+    tcp_layer.socket().open(remote.protocol(), ec);
+    if (!ec) tcp_layer.socket().bind(tcp::endpoint(local, 0), ec);
+    if (ec) throw ClientError("cannot bind to " + options.local_address + ": " + ec.message());
+    ec = run([&](beast::error_code& r) {
+      tcp_layer.async_connect(remote, [&r](beast::error_code e) { r = e; });
+    });
+  }
   if (ec) throw ClientError("cannot connect to " + options.url.to_string() + ": " + ec.message());
   tcp_layer.socket().set_option(tcp::no_delay(true));
 

@@ -27,6 +27,7 @@ struct ConnectOptions {
   std::string subprotocol = std::string(protocol::kSubprotocol);  // empty: offer none
   std::string origin;                                             // empty: send no Origin
   std::chrono::milliseconds timeout{10000};
+  std::string local_address;  // empty: any; else the source address (tests: 127.0.0.2)
 };
 
 // A failure to connect or a broken connection, with what the server said when it said anything.

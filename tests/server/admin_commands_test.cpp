@@ -395,6 +395,34 @@ TEST_F(AdminCommands, DisableRevokesSessions) {
   EXPECT_EQ(revocations[0].reason, "disabled");
 }
 
+TEST_F(AdminCommands, RevokeSessionsSignsEveryDeviceOutAndKeepsTheAccount) {
+  add_orgs();
+  ASSERT_EQ(add("tanaka", "T", "password1\n").code, 0);
+  ASSERT_EQ(add("sato", "S", "password1\n").code, 0);
+  const auto phone = session_of("tanaka", 1);
+  const auto pc = session_of("tanaka", 2);
+  const auto other = session_of("sato", 3);
+  std::ostringstream out, err;
+  EXPECT_EQ(user_revoke_sessions(config_, "tanaka", out, err), 0) << err.str();
+  EXPECT_EQ(out.str(), "revoked 2 sessions of tanaka\n");
+  EXPECT_TRUE(revoked(phone));
+  EXPECT_TRUE(revoked(pc));
+  EXPECT_FALSE(revoked(other));
+  EXPECT_FALSE(user("tanaka")->disabled);
+  EXPECT_TRUE(password_matches("tanaka", "password1"));
+  EXPECT_EQ(audit("user.revoke_sessions"),
+            (std::vector<std::string>{"user.revoke_sessions user=tanaka sessions=2 by=console"}));
+  storage::Database db(config_.database_path(), storage::OpenMode::read_only);
+  const auto revocations = storage::revocations_after(db, 0);
+  ASSERT_EQ(revocations.size(), 1u);
+  EXPECT_EQ(revocations[0].session_id, std::nullopt);
+  EXPECT_EQ(revocations[0].reason, "revoked");
+
+  std::ostringstream out2, err2;
+  EXPECT_EQ(user_revoke_sessions(config_, "ghost", out2, err2), 1);
+  EXPECT_EQ(err2.str(), "musubid: no user \"ghost\"\n");
+}
+
 TEST_F(AdminCommands, DisableUnknownUser) {
   add_orgs();
   const auto r = set_disabled("ghost", true);

@@ -225,7 +225,7 @@ TEST_F(Devices, TokenUsedFromANewAddressIsAudited) {
   EXPECT_EQ(devices(*ipad.connection)[0]["address"], "127.0.0.2");
 }
 
-TEST_F(Devices, SharedDeviceSessionEndsAfterTheShortIdleTime) {
+TEST_F(Devices, SharedDeviceSessionSlidesByTheShortIdleTime) {
   auto station = sign_in("tanaka", "ナースステーションPC", false);
   const auto listed = devices(*station.connection);
   ASSERT_EQ(listed.size(), 1u);

@@ -99,7 +99,9 @@ int retention(const ServerConfig& config, bool apply, std::int64_t now_ms, std::
     if (!outcome.purged) continue;  // another run purged it meanwhile
     ++purged;
     // After the commit: a file is only ever deleted once no row names it. Checked again just
-    // before, in case the server attached the same bytes to another room in the meantime.
+    // before, in case the server attached the same bytes to another room in the meantime. An
+    // upload of the very same bytes racing this unlink could still end up naming a deleted file
+    // (BlobStore::put skips a file that exists); a restore check would report it.
     std::int64_t files = 0;
     for (const auto& sha256 : outcome.unreferenced_files) {
       if (storage::attachment_file_referenced(*db, sha256)) continue;

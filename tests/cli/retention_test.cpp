@@ -34,7 +34,7 @@ TEST_F(Retention, DryRunListsApplyPurgesAndKeepsRecentAndOpenRooms) {
   const auto nurse = signed_in_user("sato", "佐藤 花子");
   const auto old_room = open_room(nurse, "佐藤 一郎");
   const auto recent_room = open_room(nurse, "鈴木 次郎");
-  const auto open = open_room(nurse, "高橋 三郎");
+  const auto still_open = open_room(nurse, "高橋 三郎");
   nurse.ok({"post", old_room, "本日 永眠されました"});
   const auto pdf = dir_.path() / "退院時サマリー.pdf";
   const std::string bytes = "%PDF-1.4\n% retention test\n%%EOF\n";
@@ -58,7 +58,7 @@ TEST_F(Retention, DryRunListsApplyPurgesAndKeepsRecentAndOpenRooms) {
   ASSERT_EQ(dry.exit_code(), 0) << dry.describe();
   EXPECT_NE(dry.out.find("\n" + old_room + "\t"), std::string::npos) << dry.out;
   EXPECT_EQ(dry.out.find(recent_room), std::string::npos) << dry.out;
-  EXPECT_EQ(dry.out.find(open), std::string::npos) << dry.out;
+  EXPECT_EQ(dry.out.find(still_open), std::string::npos) << dry.out;
   EXPECT_NE(dry.out.find("1 room due; 1 closed room still within the period."), std::string::npos)
       << dry.out;
   EXPECT_NE(dry.out.find("dry run: nothing was deleted"), std::string::npos) << dry.out;
@@ -81,7 +81,7 @@ TEST_F(Retention, DryRunListsApplyPurgesAndKeepsRecentAndOpenRooms) {
   const auto rooms = nurse.ok({"rooms"});
   EXPECT_EQ(rooms.find(old_room), std::string::npos) << rooms;
   EXPECT_NE(rooms.find(recent_room), std::string::npos) << rooms;
-  EXPECT_NE(rooms.find(open), std::string::npos) << rooms;
+  EXPECT_NE(rooms.find(still_open), std::string::npos) << rooms;
   for (const std::vector<std::string>& args : {std::vector<std::string>{"history", old_room},
                                                {"room", "info", old_room},
                                                {"post", old_room, "x"}}) {
@@ -90,7 +90,7 @@ TEST_F(Retention, DryRunListsApplyPurgesAndKeepsRecentAndOpenRooms) {
     EXPECT_EQ(r.err, "musubi: room not found\n") << r.describe();
   }
   EXPECT_NE(nurse.ok({"history", recent_room}), "");
-  nurse.ok({"post", open, "変わりなし"});
+  nurse.ok({"post", still_open, "変わりなし"});
 
   // The audit log records the purge and its chain still holds.
   const auto verify = server().admin({"audit", "verify"});

@@ -6,6 +6,8 @@
 
 #include <toml++/toml.h>
 
+#include "server/domain/retention.hpp"
+
 namespace musubi::server {
 
 namespace {
@@ -146,6 +148,16 @@ void load_config_file(const std::filesystem::path& file, ServerConfig& config) {
       r.read("revocation_poll_ms", o.revocation_poll_ms);
       r.read("emergency_escalation_seconds", o.emergency_escalation_seconds);
       r.finish();
+    }
+    if (const auto* t = top.table("retention")) {
+      TableReader r(*t, "retention");
+      r.read("closed_room_years", config.retention.closed_room_years);
+      r.finish();
+      // Refused here, at start-up, rather than when records are about to be deleted.
+      if (const auto problem =
+              domain::retention_years_problem(config.retention.closed_room_years)) {
+        throw std::runtime_error("retention.closed_room_years: " + *problem);
+      }
     }
     top.finish();
   } catch (const std::runtime_error& e) {

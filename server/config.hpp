@@ -58,6 +58,12 @@ struct TimeoutConfig {
   int emergency_escalation_seconds = 180;  // before an unanswered emergency alerts the next tier
 };
 
+// How long closed rooms are kept (server/domain/retention.hpp); only `musubid retention --apply`
+// deletes anything.
+struct RetentionConfig {
+  int closed_room_years = 5;  // after the closing day; 0: forever; 1-4 refused at load
+};
+
 // Everything musubid can be told. Defaults < config file < command-line flags.
 struct ServerConfig {
   // The city whose network this is: patients must live there, and organizations outside it
@@ -72,6 +78,7 @@ struct ServerConfig {
   StorageConfig storage;
   SecurityConfig security;
   TimeoutConfig timeouts;
+  RetentionConfig retention;
 
   std::filesystem::path database_path() const { return data_dir / "musubi.db"; }
   std::filesystem::path attachments_path() const { return data_dir / "attachments"; }

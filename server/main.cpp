@@ -10,8 +10,10 @@
 #include "server/admin_commands.hpp"
 #include "server/audit_commands.hpp"
 #include "server/backup_commands.hpp"
+#include "server/clock.hpp"
 #include "server/config.hpp"
 #include "server/log.hpp"
+#include "server/retention_commands.hpp"
 #include "server/self_signed_certificate.hpp"
 #include "server/server.hpp"
 
@@ -235,6 +237,13 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingDirectory);
 
+  bool retention_apply = false;
+  auto* retention = app.add_subcommand(
+      "retention",
+      "list closed rooms past retention.closed_room_years (dry run); --apply purges them");
+  retention->add_flag("--apply", retention_apply,
+                      "delete those rooms' content and files (audited; cannot be undone)");
+
   CLI11_PARSE(app, argc, argv);
 
   using musubi::server::log::Level;
@@ -277,6 +286,10 @@ int main(int argc, char** argv) {
       return musubi::server::restore(config, backup_dir, std::cout, std::cerr);
     }
     if (audit_verify->parsed()) return musubi::server::audit_verify(config, std::cout, std::cerr);
+    if (retention->parsed()) {
+      return musubi::server::retention(config, retention_apply, musubi::server::now_ms(), std::cout,
+                                       std::cerr);
+    }
     if (audit_export->parsed()) {
       const auto from = musubi::server::parse_time_bound(audit_from, false);
       const auto to = musubi::server::parse_time_bound(audit_to, true);

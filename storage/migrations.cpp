@@ -301,6 +301,14 @@ CREATE TABLE recovery_codes (
 ) WITHOUT ROWID;
 ALTER TABLE sessions ADD COLUMN last_peer TEXT NOT NULL DEFAULT '';
 )sql",
+    // 6: retention: closed rooms whose content was purged at the end of their retention period.
+    R"sql(
+-- Set when `musubid retention --apply` deleted the room's content (storage/retention.hpp). The
+-- row stays as a tombstone: its ids are never reused and audit entries naming it still resolve.
+ALTER TABLE rooms ADD COLUMN purged_ms INTEGER;
+-- A purge deletes a file only when no other room's attachment names the same bytes.
+CREATE INDEX attachments_by_sha256 ON attachments(sha256);
+)sql",
 };
 
 }  // namespace

@@ -22,7 +22,7 @@ std::optional<Membership> find_membership(Database& db, std::string_view public_
       "JOIN users u ON u.id = m.user_id "
       "JOIN organizations o ON o.id = u.org_id "
       "WHERE r.public_id = ? AND m.user_id = ? AND u.disabled = 0 AND o.retired_on IS NULL "
-      "AND u.role != 'city_admin'");
+      "AND u.role != 'city_admin' AND r.purged_ms IS NULL");
   st.bind(1, public_id).bind(2, user_id);
   std::optional<Membership> found;
   if (st.step()) {
@@ -135,7 +135,7 @@ std::vector<RoomSummary> rooms_of_user(Database& db, std::int64_t user_id) {
       "  (SELECT COUNT(*) FROM events e WHERE e.room_id = r.id AND e.seq > m.last_read_seq "
       "     AND e.author_id != m.user_id) "
       "FROM members m JOIN rooms r ON r.id = m.room_id "
-      "WHERE m.user_id = ? ORDER BY last_ts DESC, r.id DESC");
+      "WHERE m.user_id = ? AND r.purged_ms IS NULL ORDER BY last_ts DESC, r.id DESC");
   st.bind(1, user_id);
   std::vector<RoomSummary> rooms;
   while (st.step()) {

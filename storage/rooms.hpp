@@ -16,8 +16,8 @@ std::string_view to_string(Role role) noexcept;
 std::optional<Role> parse_role(std::string_view text) noexcept;
 
 // A user's membership in a room, found by the room's public id. Only members who are enabled,
-// in an active organization and not city administrators have one: everything a room-level
-// operation may do starts from here.
+// in an active organization and not city administrators have one, and never in a purged room
+// (storage/retention.hpp): everything a room-level operation may do starts from here.
 struct Membership {
   std::int64_t room_id = 0;
   std::string public_id;
@@ -88,7 +88,7 @@ struct RoomSummary {
   std::int64_t unread = 0;  // entries after last_read_seq by other people
 };
 
-// Rooms the user is a member of, most recently active first.
+// Rooms the user is a member of (purged rooms never), most recently active first.
 std::vector<RoomSummary> rooms_of_user(Database& db, std::int64_t user_id);
 
 struct MemberInfo {

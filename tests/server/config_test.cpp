@@ -224,6 +224,26 @@ TEST_F(ConfigFile, OutOfRangeIntegerIsRefusedNotTruncated) {
   EXPECT_NE(error_of("[timeouts]\nclose_seconds = 4294967296\n"), "");
 }
 
+TEST_F(ConfigFile, RetentionKeepsClosedRoomsFiveYearsByDefault) {
+  EXPECT_EQ(config_.retention.closed_room_years, 5);
+  load("[retention]\nclosed_room_years = 10\n");
+  EXPECT_EQ(config_.retention.closed_room_years, 10);
+  load("[retention]\nclosed_room_years = 0\n");  // forever
+  EXPECT_EQ(config_.retention.closed_room_years, 0);
+}
+
+TEST_F(ConfigFile, RetentionShorterThanFiveYearsIsRefusedAtLoad) {
+  EXPECT_EQ(error_of("[retention]\nclosed_room_years = 4\n"),
+            prefix() +
+                "retention.closed_room_years: must be 0 (keep closed rooms forever) or at least 5 "
+                "years (診療録: 5 years after the end of care, 医師法 第24条), got 4");
+  EXPECT_NE(error_of("[retention]\nclosed_room_years = 1\n"), "");
+  EXPECT_NE(error_of("[retention]\nclosed_room_years = 101\n"), "");
+  EXPECT_NE(error_of("[retention]\nclosed_room_years = -5\n"), "");
+  EXPECT_NE(error_of("[retention]\nclosed_room_years = 5.5\n"), "");
+  EXPECT_NE(error_of("[retention]\nclosed_room_days = 5\n"), "");
+}
+
 // --- parse_listen_address --------------------------------------------------------------------
 
 TEST(ParseListenAddress, Ipv4) {
@@ -318,6 +338,7 @@ TEST(ExampleConfig, LoadsAndMatchesTheDefaults) {
   EXPECT_EQ(loaded.timeouts.close_seconds, defaults.timeouts.close_seconds);
   EXPECT_EQ(loaded.timeouts.shutdown_seconds, defaults.timeouts.shutdown_seconds);
   EXPECT_EQ(loaded.timeouts.revocation_poll_ms, defaults.timeouts.revocation_poll_ms);
+  EXPECT_EQ(loaded.retention.closed_room_years, defaults.retention.closed_room_years);
 }
 
 }  // namespace

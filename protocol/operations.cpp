@@ -1,5 +1,7 @@
 #include "protocol/operations.hpp"
 
+#include "protocol/account_operations.hpp"
+
 namespace musubi::protocol {
 
 using nlohmann::json;
@@ -20,6 +22,7 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, SignIn& out
   out.login = r.string("login", 1, kMaxLoginChars);
   out.password = r.string("password", 1, kMaxPasswordChars);
   out.device = r.optional_string("device", 1, kMaxDeviceChars).value_or("unnamed device");
+  out.otp = r.optional_string("otp", 1, kMaxOneTimeCodeChars);
   return r.error();
 }
 

@@ -41,6 +41,8 @@ struct SignIn {
   std::string login;
   std::string password;
   std::string device;  // label the user sees when listing devices, e.g. "iPhone"
+  // The second factor, when the account has one: a TOTP code or a recovery code.
+  std::optional<std::string> otp;
 };
 
 struct ResumeSession {

@@ -33,12 +33,14 @@ std::string_view to_string(Errc code) noexcept {
     case Errc::invalid_state: return "invalid_state";
     case Errc::stand_in_not_eligible: return "stand_in_not_eligible";
     case Errc::room_closed: return "room_closed";
+    case Errc::second_factor_required: return "second_factor_required";
+    case Errc::enrolment_required: return "enrolment_required";
   }
   return "internal";
 }
 
 std::optional<Errc> errc_from_string(std::string_view name) noexcept {
-  for (int i = 0; i <= static_cast<int>(Errc::room_closed); ++i) {
+  for (int i = 0; i <= static_cast<int>(Errc::enrolment_required); ++i) {
     const auto code = static_cast<Errc>(i);
     if (to_string(code) == name) return code;
   }

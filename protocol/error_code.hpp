@@ -37,6 +37,9 @@ enum class Errc {
   invalid_state,          // the request cannot take this step now
   stand_in_not_eligible,  // a stand-in must be staff of the physician's organization
   room_closed,            // a closed room is read-only
+  // Two-factor sign-in (TOTP).
+  second_factor_required,  // right password; send it again with a one-time code
+  enrolment_required,      // the role requires two-factor sign-in: enrol before anything else
 };
 
 // The Errc whose wire name is `name`, if any.

@@ -1,5 +1,7 @@
 #include "protocol/operations.hpp"
 
+#include "protocol/account_operations.hpp"
+
 namespace musubi::protocol {
 
 using nlohmann::json;
@@ -21,6 +23,7 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, SignIn& out
   out.password = r.string("password", 1, kMaxPasswordChars);
   out.device = r.optional_string("device", 1, kMaxDeviceChars).value_or("unnamed device");
   out.remember = r.boolean("remember", true);
+  out.otp = r.optional_string("otp", 1, kMaxOneTimeCodeChars);
   return r.error();
 }
 

@@ -42,6 +42,8 @@ struct SignIn {
   std::string password;
   std::string device;    // label the user sees when listing devices, e.g. "iPhone"
   bool remember = true;  // false: a shared device, whose session ends after a short idle time
+  // The second factor, when the account has one: a TOTP code or a recovery code.
+  std::optional<std::string> otp;
 };
 
 struct ResumeSession {

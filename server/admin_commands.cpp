@@ -22,6 +22,7 @@
 #include "storage/migrations.hpp"
 #include "storage/organizations.hpp"
 #include "storage/sessions.hpp"
+#include "storage/two_factor.hpp"
 #include "storage/users.hpp"
 
 namespace musubi::server {
@@ -264,6 +265,26 @@ int user_revoke_sessions(const ServerConfig& config, const std::string& login, s
   tx.commit();
   out << "revoked " << revoked << " session" << (revoked == 1 ? "" : "s") << " of " << login
       << "\n";
+  return 0;
+}
+
+int user_reset_two_factor(const ServerConfig& config, const std::string& login, std::ostream& out,
+                          std::ostream& err) {
+  auto db = open_admin_database(config);
+  storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
+  const auto user = storage::find_user_by_login(*db, login);
+  if (!user) {
+    err << "musubid: no user \"" << login << "\"\n";
+    return 1;
+  }
+  // Whoever holds the lost phone may also hold a remembered session on it.
+  storage::disable_totp(*db, user->id);
+  storage::revoke_user_sessions(*db, user->id, now_ms(), "revoked");
+  storage::append_audit(*db, now_ms(), std::nullopt, "user.reset_two_factor", std::nullopt,
+                        "user=" + login + " by=console");
+  tx.commit();
+  out << "two-factor sign-in reset for " << login
+      << "; their sessions are revoked, and they enrol again at their next sign-in\n";
   return 0;
 }
 

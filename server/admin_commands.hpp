@@ -52,6 +52,10 @@ int user_add(const ServerConfig& config, const UserSpec& user, std::istream& pas
 int user_list(const ServerConfig& config, bool json, std::ostream& out, std::ostream& err);
 int user_set_disabled(const ServerConfig& config, const std::string& login, bool disabled,
                       std::ostream& out, std::ostream& err);
+// Turns off a user's two-factor sign-in (lost phone and recovery codes) and revokes their
+// sessions.
+int user_reset_two_factor(const ServerConfig& config, const std::string& login, std::ostream& out,
+                          std::ostream& err);
 int user_passwd(const ServerConfig& config, const std::string& login, std::istream& password_in,
                 std::ostream& out, std::ostream& err);
 // Signs every device of the user out (the running server closes their connections within

@@ -23,6 +23,7 @@
 #include "server/random_secrets.hpp"
 #include "server/room_access.hpp"
 #include "server/session_token.hpp"
+#include "server/two_factor_policy.hpp"
 #include "storage/attachments.hpp"
 #include "storage/audit.hpp"
 #include "storage/rooms.hpp"
@@ -60,6 +61,12 @@ std::variant<storage::Membership, HttpRefusal> upload_room(storage::Database& db
     return HttpRefusal{http::status::conflict, "room_closed", refusal.message};
   }
   return HttpRefusal{http::status::not_found, "not_found", refusal.message};
+}
+
+// A session that must enrol a second factor first reaches no patient's files.
+HttpRefusal enrolment_required() {
+  return {http::status::forbidden, "enrolment_required",
+          "your role requires two-factor sign-in: enrol first"};
 }
 
 HttpRefusal not_found() {
@@ -165,10 +172,12 @@ void HttpSession::start_upload() {
   // Who and where are checked before the body is read: nobody else may fill the disk.
   services_.store.write(
       [hash = hash_token(*token), room = *room,
-       lifetimes = SessionLifetimes::of(services_.config.security),
-       peer = peer_](storage::Database& db) -> std::variant<std::int64_t, HttpRefusal> {
+       lifetimes = SessionLifetimes::of(services_.config.security), peer = peer_,
+       security = services_.config.security](
+          storage::Database& db) -> std::variant<std::int64_t, HttpRefusal> {
         const auto holder = use_session_token(db, hash, now_ms(), lifetimes, peer);
         if (!holder) return unauthorized();
+        if (must_enrol(security, holder->user)) return enrolment_required();
         auto target = upload_room(db, room, holder->user.id);
         if (auto* refusal = std::get_if<HttpRefusal>(&target)) return std::move(*refusal);
         return holder->user.id;
@@ -291,11 +300,13 @@ void HttpSession::download(const HttpRequest& request) {
   }
   services_.store.write(
       [hash = hash_token(*token), id = *attachment_in_path(request.target()),
-       lifetimes = SessionLifetimes::of(services_.config.security),
-       peer = peer_](storage::Database& db) -> std::variant<storage::Attachment, HttpRefusal> {
+       lifetimes = SessionLifetimes::of(services_.config.security), peer = peer_,
+       security = services_.config.security](
+          storage::Database& db) -> std::variant<storage::Attachment, HttpRefusal> {
         const auto now = now_ms();
         const auto holder = use_session_token(db, hash, now, lifetimes, peer);
         if (!holder) return unauthorized();
+        if (must_enrol(security, holder->user)) return enrolment_required();
         auto a = storage::find_attachment(db, id);
         // Members of its room, once it is part of a message; before that, its uploader only.
         // Anyone else learns nothing, not even that it exists.

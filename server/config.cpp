@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include "server/domain/retention.hpp"
+#include "server/domain/vocabulary.hpp"
 
 namespace musubi::server {
 
@@ -127,6 +128,13 @@ void load_config_file(const std::filesystem::path& file, ServerConfig& config) {
       r.read("argon2_ops", config.security.argon2_ops);
       r.read("argon2_memory_kib", config.security.argon2_memory_kib);
       r.read("allowed_origins", config.security.allowed_origins);
+      r.read("two_factor_roles", config.security.two_factor_roles);
+      for (const auto& role : config.security.two_factor_roles) {
+        if (!domain::parse_role(role)) {
+          throw std::runtime_error("security.two_factor_roles: unknown role \"" + role +
+                                   "\" (city_admin, org_contact, member)");
+        }
+      }
       r.finish();
       if (config.security.token_ttl_days < 1) {
         throw std::runtime_error("security.token_ttl_days: at least 1");

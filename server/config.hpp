@@ -45,6 +45,9 @@ struct SecurityConfig {
   std::uint64_t argon2_ops = 2;
   std::size_t argon2_memory_kib = 64 * 1024;
   std::vector<std::string> allowed_origins;  // empty: the server's own origin
+  // Network roles that must sign in with a second factor (TOTP). A user of such a role who has
+  // not enrolled yet gets a session that can only enrol. Anyone else may enrol by choice.
+  std::vector<std::string> two_factor_roles = {"city_admin"};
 };
 
 struct TimeoutConfig {

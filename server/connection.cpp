@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "musubi_version.hpp"
+#include "protocol/account_operations.hpp"
 #include "protocol/admin_operations.hpp"
 #include "protocol/care_operations.hpp"
 #include "protocol/device_operations.hpp"
@@ -41,11 +42,15 @@ const std::unordered_map<std::string_view, Connection::Operation>& Connection::o
   static const std::unordered_map<std::string_view, Operation> table = {
       {op::sign_in, {&Connection::sign_in, false}},
       {op::resume, {&Connection::resume, false}},
-      {op::sign_out, {&Connection::sign_out, true}},
+      {op::sign_out, {&Connection::sign_out, true, true}},
       {op::list_devices, {&Connection::list_devices, true}},
       {op::revoke_device, {&Connection::revoke_device, true}},
-      {op::vocabulary, {&Connection::vocabulary, false}},
-      {op::list_templates, {&Connection::list_templates, false}},
+      {op::vocabulary, {&Connection::vocabulary, false, true}},
+      {op::list_templates, {&Connection::list_templates, false, true}},
+      {op::totp_enroll, {&Connection::totp_enroll, true, true}},
+      {op::totp_confirm, {&Connection::totp_confirm, true, true}},
+      {op::totp_disable, {&Connection::totp_disable, true}},
+      {op::recovery_codes, {&Connection::renew_recovery_codes, true}},
       {op::post_record, {&Connection::post_record, true}},
       {op::correct, {&Connection::correct, true}},
       {op::withdraw, {&Connection::withdraw, true}},
@@ -139,6 +144,11 @@ void Connection::on_frame(bool is_text, std::string_view data) {
     reply_error(request.id, Errc::unauthenticated, "sign in or resume a session first");
     return;
   }
+  if (identity_ && identity_->must_enrol && !it->second.before_enrolment) {
+    reply_error(request.id, Errc::enrolment_required,
+                "your role requires two-factor sign-in: enrol with account.totp_enroll first");
+    return;
+  }
   (this->*(it->second.handler))(request);
 }
 
@@ -173,7 +183,11 @@ void Connection::post_broadcast(std::shared_ptr<const RoomBroadcast> broadcast) 
 }
 
 void Connection::post_frame(Frame frame) {
-  on_strand([this, frame = std::move(frame)]() mutable { send(std::move(frame)); });
+  on_strand([this, frame = std::move(frame)]() mutable {
+    // A session that may only enrol sees nothing of the network yet.
+    if (identity_ && identity_->must_enrol) return;
+    send(std::move(frame));
+  });
 }
 
 void Connection::post_removed(std::int64_t room_id, Frame frame) {

@@ -53,8 +53,11 @@ class Connection {
     std::string name;
     domain::Role role = domain::Role::member;
     std::int64_t org_id = 0;
+    // The role requires a second factor and the user has none yet: only enrolment is open.
+    bool must_enrol = false;
   };
-  static Identity identity_of(const storage::User& user, std::int64_t session_id);
+  static Identity identity_of(const storage::User& user, std::int64_t session_id,
+                              const SecurityConfig& security);
 
   // How far this connection has delivered one room's log. Live events are sent only when they
   // follow on exactly; anything else sends the connection back to the database to catch up.
@@ -71,6 +74,7 @@ class Connection {
   struct Operation {
     Handler handler;
     bool needs_identity;
+    bool before_enrolment = false;  // open to a session that must enrol a second factor first
   };
   static const std::unordered_map<std::string_view, Operation>& operations();
 
@@ -81,6 +85,12 @@ class Connection {
   // The caller's own devices (device_operations.cpp).
   void list_devices(const protocol::Request& request);
   void revoke_device(const protocol::Request& request);
+
+  // Requests: the caller's own second factor (two_factor_operations.cpp).
+  void totp_enroll(const protocol::Request& request);
+  void totp_confirm(const protocol::Request& request);
+  void totp_disable(const protocol::Request& request);
+  void renew_recovery_codes(const protocol::Request& request);
   // Patients (patient_operations.cpp).
   void register_patient(const protocol::Request& request);
   void get_patient(const protocol::Request& request);
@@ -144,8 +154,8 @@ class Connection {
   void subscribe(const protocol::Request& request);
 
   // Sign-in steps after the password check.
-  void finish_sign_in(const nlohmann::json& id, std::string login, std::string device,
-                      std::optional<std::int64_t> user_id, bool password_ok, bool remember);
+  void finish_sign_in(const nlohmann::json& id, protocol::SignIn body,
+                      std::optional<std::int64_t> user_id, bool password_ok);
   // Right after the commit that signed this connection in, among that commit's completions: from
   // here on, every later commit's notices for the user reach this connection too (completions
   // run one commit after the other), so nothing falls between sign-in and become().

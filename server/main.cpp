@@ -161,6 +161,9 @@ int main(int argc, char** argv) {
   disable->add_option("login", login)->required();
   auto* enable = user->add_subcommand("enable", "re-enable a disabled user");
   enable->add_option("login", login)->required();
+  auto* reset_two_factor = user->add_subcommand(
+      "reset-2fa", "turn off a user's two-factor sign-in (lost phone) and revoke their sessions");
+  reset_two_factor->add_option("login", login)->required();
   auto* passwd = user->add_subcommand("passwd", "set a password, read from stdin");
   passwd->add_option("login", login)->required();
   auto* revoke_sessions = user->add_subcommand(
@@ -280,6 +283,9 @@ int main(int argc, char** argv) {
     }
     if (enable->parsed()) {
       return musubi::server::user_set_disabled(config, login, false, std::cout, std::cerr);
+    }
+    if (reset_two_factor->parsed()) {
+      return musubi::server::user_reset_two_factor(config, login, std::cout, std::cerr);
     }
     if (backup->parsed()) return musubi::server::backup(config, backup_dir, std::cout, std::cerr);
     if (restore->parsed()) {

@@ -14,6 +14,12 @@ std::string new_session_token() {
   return std::string("mst_") + text;
 }
 
+std::vector<unsigned char> random_bytes(std::size_t count) {
+  std::vector<unsigned char> bytes(count);
+  randombytes_buf(bytes.data(), bytes.size());
+  return bytes;
+}
+
 TokenHash hash_token(std::string_view token) {
   TokenHash out;
   crypto_hash_sha256(out.data(), reinterpret_cast<const unsigned char*>(token.data()),

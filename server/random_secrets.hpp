@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace musubi::server {
 
@@ -11,6 +12,9 @@ namespace musubi::server {
 using TokenHash = std::array<unsigned char, 32>;
 
 std::string new_session_token();
+
+// `count` random bytes from the operating system's generator (e.g. a TOTP secret).
+std::vector<unsigned char> random_bytes(std::size_t count);
 TokenHash hash_token(std::string_view token);
 
 // Random lowercase base32 text of `length` characters (5 random bits each), for public ids

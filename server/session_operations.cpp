@@ -1,4 +1,4 @@
-// session.sign_in, session.resume, session.sign_out.
+// session.sign_in (with its second factor), session.resume, session.sign_out.
 #include <boost/asio/post.hpp>
 
 #include "protocol/timestamp.hpp"
@@ -10,12 +10,15 @@
 #include "server/password_hasher.hpp"
 #include "server/random_secrets.hpp"
 #include "server/revocation_watcher.hpp"
+#include "server/second_factor.hpp"
 #include "server/session_token.hpp"
 #include "server/signin_throttle.hpp"
+#include "server/two_factor_policy.hpp"
 #include "server/user_view.hpp"
 #include "storage/audit.hpp"
 #include "storage/sessions.hpp"
 #include "storage/store.hpp"
+#include "storage/two_factor.hpp"
 #include "storage/users.hpp"
 
 namespace musubi::server {
@@ -29,15 +32,32 @@ std::string seconds_text(std::int64_t ms) {
   return std::to_string((ms + 999) / 1000);
 }
 
+std::string_view two_factor_status(const storage::User& user, bool must_enrol) {
+  if (user.two_factor) return "on";
+  return must_enrol ? "enrolment_required" : "off";
+}
+
+// What greets a session: nothing yet for one that may only enrol.
+json welcome_announcements(storage::Database& db, std::int64_t user_id, bool must_enrol) {
+  return must_enrol ? json::array() : unread_announcements(db, user_id);
+}
+
+json welcome_notifications(storage::Database& db, std::int64_t user_id, bool must_enrol) {
+  if (must_enrol) return json{{"notifications", json::array()}, {"unread_notifications", 0}};
+  return missed_notifications(db, user_id);
+}
+
 }  // namespace
 
-Connection::Identity Connection::identity_of(const storage::User& user, std::int64_t session_id) {
+Connection::Identity Connection::identity_of(const storage::User& user, std::int64_t session_id,
+                                             const SecurityConfig& security) {
   return Identity{user.id,
                   session_id,
                   user.login,
                   user.name,
                   domain::parse_role(user.role).value_or(domain::Role::member),
-                  user.org_id};
+                  user.org_id,
+                  must_enrol(security, user)};
 }
 
 void Connection::sign_in(const protocol::Request& request) {
@@ -91,77 +111,111 @@ void Connection::sign_in(const protocol::Request& request) {
           }
           const std::optional<std::int64_t> user_id =
               lookup.user ? std::optional(lookup.user->id) : std::nullopt;
-          const bool remember = body.remember;
-          finish_sign_in(id, std::move(body.login), std::move(body.device), user_id, ok, remember);
+          body.password.clear();
+          finish_sign_in(id, std::move(body), user_id, ok);
         });
       });
 }
 
-// Any thread. 3. Writer: record the outcome (session or failure) durably, then reply.
-void Connection::finish_sign_in(const json& id, std::string login, std::string device,
-                                std::optional<std::int64_t> user_id, bool password_ok,
-                                bool remember) {
+// Any thread. 3. Writer: check the second factor, record the outcome (session or failure)
+// durably, then reply.
+void Connection::finish_sign_in(const json& id, protocol::SignIn body,
+                                std::optional<std::int64_t> user_id, bool password_ok) {
   struct Outcome {
     std::optional<Identity> identity;
     std::string token;
     std::int64_t expires_ms = 0;
     std::int64_t locked_for_ms = 0;
+    bool failed = false;                 // counts against the address too
+    bool second_factor_missing = false;  // right password, no code yet
+    bool wrong_code = false;             // right password, wrong code
     json user;
+    std::string_view two_factor;
     json announcements;  // unread, newest first
     json missed;         // notifications
   };
-  const auto ttl = SessionLifetimes::of(services_.config.security).for_kind(remember);
+  const auto ttl = SessionLifetimes::of(services_.config.security).for_kind(body.remember);
   services_.store.write(
-      [lockout = services_.lockout, login, device, user_id, password_ok, ttl,
-       peer = peer_](storage::Database& db) -> Outcome {
+      [lockout = services_.lockout, security = services_.config.security, body = std::move(body),
+       user_id, password_ok, ttl, peer = peer_](storage::Database& db) -> Outcome {
         const auto now = now_ms();
         Outcome out;
-        if (!password_ok) {
-          auto failures = storage::signin_failures(db, login);
+        const auto fail = [&](std::string_view why) {
+          auto failures = storage::signin_failures(db, body.login);
           failures.failures =
               lockout.failures_after(failures.failures, failures.last_failure_ms, now);
           failures.last_failure_ms = now;
           failures.locked_until_ms = lockout.locked_until(failures.failures, now);
-          storage::save_signin_failures(db, login, failures);
+          storage::save_signin_failures(db, body.login, failures);
           storage::append_audit(db, now, user_id, "sign_in.failed", std::nullopt,
-                                "login=" + login + " peer=" + peer);
+                                "login=" + body.login + " peer=" + peer + std::string(why));
           if (failures.locked_until_ms > now) out.locked_for_ms = failures.locked_until_ms - now;
+          out.failed = true;
           return out;
-        }
+        };
+        if (!password_ok) return fail("");
         const auto user = storage::find_user_by_id(db, *user_id);
         if (!user || !is_active(*user)) return out;
-        storage::clear_signin_failures(db, login);
+        std::string factor;
+        if (user->two_factor) {
+          if (!body.otp) {
+            out.second_factor_missing = true;
+            return out;
+          }
+          const auto state = storage::totp_state(db, user->id);
+          switch (use_second_factor(db, user->id, state, *body.otp, now)) {
+            case SecondFactor::rejected:
+              out.wrong_code = true;
+              return fail(" second_factor=rejected");
+            case SecondFactor::totp: factor = " second_factor=totp"; break;
+            case SecondFactor::recovery_code:
+              factor = " second_factor=recovery_code left=" +
+                       std::to_string(storage::unused_recovery_codes(db, user->id));
+              break;
+          }
+        }
+        storage::clear_signin_failures(db, body.login);
         out.token = new_session_token();
         out.expires_ms = now + ttl;
-        const auto session_id = storage::insert_session(db, user->id, hash_token(out.token), device,
-                                                        now, out.expires_ms, peer);
+        const auto session_id = storage::insert_session(db, user->id, hash_token(out.token),
+                                                        body.device, now, out.expires_ms, peer);
         storage::append_audit(db, now, user->id, "sign_in", std::nullopt,
-                              "session=" + std::to_string(session_id) + " peer=" + peer);
-        out.identity = identity_of(*user, session_id);
+                              "session=" + std::to_string(session_id) + " peer=" + peer + factor);
+        out.identity = identity_of(*user, session_id, security);
+        const bool enrolling = out.identity->must_enrol;
+        out.two_factor = two_factor_status(*user, enrolling);
         out.user = user_view(*user);
-        out.announcements = unread_announcements(db, user->id);
-        out.missed = missed_notifications(db, user->id);
+        out.announcements = welcome_announcements(db, user->id, enrolling);
+        out.missed = welcome_notifications(db, user->id, enrolling);
         return out;
       },
       [this, keep = transport_.keep_alive(), id](std::optional<Outcome> outcome) mutable {
         if (outcome && outcome->identity) enlist(*outcome->identity);
-        if (outcome && !outcome->identity)
-          services_.signin_throttle.record_failure(peer_, now_ms());
+        if (outcome && outcome->failed) services_.signin_throttle.record_failure(peer_, now_ms());
         on_strand([this, id, outcome = std::move(outcome)]() mutable {
           if (!outcome) return reply_error(id, Errc::unavailable, "storage unavailable");
+          if (outcome->second_factor_missing) {
+            return reply_error(id, Errc::second_factor_required,
+                               "enter the 6-digit code from your authenticator app, or a "
+                               "recovery code, as otp");
+          }
           if (!outcome->identity) {
             if (outcome->locked_for_ms > 0) {
               return reply_error(id, Errc::locked_out,
                                  "too many failed sign-ins; try again in " +
                                      seconds_text(outcome->locked_for_ms) + " s");
             }
-            return reply_error(id, Errc::invalid_credentials, "wrong login or password");
+            // Only someone who knows the password learns that the code was wrong.
+            return reply_error(
+                id, Errc::invalid_credentials,
+                outcome->wrong_code ? "wrong one-time code" : "wrong login or password");
           }
           if (closed_) return services_.registry.remove(this);
           become(std::move(*outcome->identity));
           auto reply = json{{"token", outcome->token},
                             {"expires", protocol::format_timestamp(outcome->expires_ms)},
                             {"user", outcome->user},
+                            {"two_factor", outcome->two_factor},
                             {"announcements", outcome->announcements}};
           reply.update(outcome->missed);
           reply_ok(id, reply);
@@ -180,19 +234,27 @@ void Connection::resume(const protocol::Request& request) {
     Identity identity;
     std::int64_t expires_ms = 0;
     json user;
+    std::string_view two_factor;
     json announcements;  // unread, newest first
     json missed;         // notifications
   };
   // One write job: the use, the slid expiry, a new address and its audit entry commit together.
   services_.store.write(
       [hash = hash_token(body.token), lifetimes = SessionLifetimes::of(services_.config.security),
-       peer = peer_](storage::Database& db) -> std::optional<Outcome> {
+       peer = peer_,
+       security = services_.config.security](storage::Database& db) -> std::optional<Outcome> {
         const auto now = now_ms();
         const auto holder = use_session_token(db, hash, now, lifetimes, peer);
         if (!holder) return std::nullopt;
-        return Outcome{identity_of(holder->user, holder->session_id), holder->expires_ms,
-                       user_view(holder->user), unread_announcements(db, holder->user.id),
-                       missed_notifications(db, holder->user.id)};
+        const auto& user = holder->user;
+        auto identity = identity_of(user, holder->session_id, security);
+        const bool enrolling = identity.must_enrol;
+        return Outcome{std::move(identity),
+                       holder->expires_ms,
+                       user_view(user),
+                       two_factor_status(user, enrolling),
+                       welcome_announcements(db, user.id, enrolling),
+                       welcome_notifications(db, user.id, enrolling)};
       },
       [this, keep = transport_.keep_alive(),
        id = request.id](std::optional<std::optional<Outcome>> outcome) mutable {
@@ -208,6 +270,7 @@ void Connection::resume(const protocol::Request& request) {
           become(std::move(o.identity));
           auto reply = json{{"expires", protocol::format_timestamp(o.expires_ms)},
                             {"user", o.user},
+                            {"two_factor", o.two_factor},
                             {"announcements", o.announcements}};
           reply.update(o.missed);
           reply_ok(id, reply);

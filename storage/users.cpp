@@ -9,7 +9,8 @@ namespace {
 
 constexpr const char* kUserColumns =
     "SELECT u.id, u.login, u.name, u.password_hash, u.org_id, o.code, o.name, o.type, "
-    "o.retired_on IS NULL, u.profession, u.role, u.disabled, u.confirmed_on, u.created_ms "
+    "o.retired_on IS NULL, u.profession, u.role, u.disabled, u.confirmed_on, u.created_ms, "
+    "u.totp_enabled_ms IS NOT NULL "
     "FROM users u JOIN organizations o ON o.id = u.org_id ";
 
 User read_user(const Statement& st) {
@@ -28,6 +29,7 @@ User read_user(const Statement& st) {
   u.disabled = st.int64(11) != 0;
   if (!st.is_null(12)) u.confirmed_on = st.text(12);
   u.created_ms = st.int64(13);
+  u.two_factor = st.int64(14) != 0;
   return u;
 }
 

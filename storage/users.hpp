@@ -27,6 +27,7 @@ struct User {
   bool disabled = false;
   std::optional<std::string> confirmed_on;  // last yearly confirmation by the org's contact
   std::int64_t created_ms = 0;
+  bool two_factor = false;  // signs in with a TOTP code (storage/two_factor.hpp)
 };
 
 struct NewUser {

@@ -42,9 +42,16 @@ int login(const Context& ctx, const std::string& login) {
   const ConnectionSettings settings = resolve_settings(ctx.options, state);
   const std::string password = read_password(login);
   auto session = ServerSession::connect(settings);
-  const auto result = session->call(
-      protocol::op::sign_in, {{"login", login}, {"password", password}, {"device", device_label()}},
-      std::chrono::seconds(30));  // password hashing is slow on purpose
+  auto body = nlohmann::json{{"login", login}, {"password", password}, {"device", device_label()}};
+  const auto timeout = std::chrono::seconds(30);  // password hashing is slow on purpose
+  nlohmann::json result;
+  try {
+    result = session->call(protocol::op::sign_in, body, timeout);
+  } catch (const CliError& e) {
+    if (e.server_code() != "second_factor_required") throw;
+    body["otp"] = read_one_time_code();
+    result = session->call(protocol::op::sign_in, body, timeout);
+  }
   const State previous = state;
   state.server = settings.server;
   state.ca_file = settings.ca_file;
@@ -55,6 +62,11 @@ int login(const Context& ctx, const std::string& login) {
   ctx.store.save(state);
   std::cout << "signed in as " << terminal_safe(state.login) << " ("
             << terminal_safe(user.value("name", "")) << ")" << std::endl;
+  if (result.value("two_factor", "") == "enrolment_required") {
+    std::cout << "二要素認証の登録が必要です / your role requires two-factor sign-in: run "
+                 "`musubi 2fa enrol` now (nothing else works until then)"
+              << std::endl;
+  }
   if (!previous.token.empty()) revoke_quietly(previous);
   return 0;
 }

@@ -28,6 +28,13 @@ int login(const Context& ctx, const std::string& login);
 // Signs the stored session out on the server and forgets the token (even if the server is gone).
 int logout(const Context& ctx);
 
+// Two-factor sign-in (two_factor_commands.cpp): enrol prints the provisioning URI and key,
+// confirm turns it on with the app's first code and prints the recovery codes.
+int two_factor_enrol(const Context& ctx, bool json);
+int two_factor_confirm(const Context& ctx, const std::string& code);
+int two_factor_disable(const Context& ctx, const std::string& code);
+int two_factor_recovery_codes(const Context& ctx, const std::string& code);
+
 // A patient's record; the server admits residents of its municipality only. Prints the id.
 struct NewPatient {
   std::string name;

@@ -60,6 +60,21 @@ int main(int argc, char** argv) {
 
   auto* logout = app.add_subcommand("logout", "sign out and forget the session token");
 
+  std::string otp_code;
+  auto* two_factor = app.add_subcommand("2fa", "two-factor sign-in with an authenticator app");
+  two_factor->require_subcommand(1);
+  auto* tf_enrol = two_factor->add_subcommand(
+      "enrol", "start: prints the otpauth:// URI and key to add to the authenticator app");
+  tf_enrol->add_flag("--json", json, "the server's reply as JSON");
+  auto* tf_confirm = two_factor->add_subcommand(
+      "confirm", "turn it on with the app's first code; prints one-time recovery codes");
+  tf_confirm->add_option("CODE", otp_code, "the 6-digit code")->required();
+  auto* tf_disable = two_factor->add_subcommand("disable", "turn it off (where the role allows)");
+  tf_disable->add_option("CODE", otp_code, "a 6-digit code or a recovery code")->required();
+  auto* tf_codes =
+      two_factor->add_subcommand("recovery-codes", "replace the recovery codes with ten new ones");
+  tf_codes->add_option("CODE", otp_code, "the app's 6-digit code")->required();
+
   auto* rooms = app.add_subcommand(
       "rooms", "list your rooms: id, title, role, last seq, members, open or closed, unread");
   rooms->add_flag("--json", json, "one JSON object per line");
@@ -331,6 +346,10 @@ int main(int argc, char** argv) {
     const Context ctx{global, StateStore(StateStore::default_home())};
     if (login->parsed()) return musubi::cli::login(ctx, login_name);
     if (logout->parsed()) return musubi::cli::logout(ctx);
+    if (tf_enrol->parsed()) return musubi::cli::two_factor_enrol(ctx, json);
+    if (tf_confirm->parsed()) return musubi::cli::two_factor_confirm(ctx, otp_code);
+    if (tf_disable->parsed()) return musubi::cli::two_factor_disable(ctx, otp_code);
+    if (tf_codes->parsed()) return musubi::cli::two_factor_recovery_codes(ctx, otp_code);
     if (read->parsed()) return musubi::cli::mark_read(ctx, room, read_seq);
     if (readers->parsed()) return musubi::cli::read_state(ctx, room, json);
     if (templates->parsed()) return list_templates(ctx, json);

@@ -67,23 +67,38 @@ class QuietTerminal {
 
 }  // namespace
 
-std::string read_password(const std::string& login) {
-  std::string password;
+namespace {
+
+// A secret line from stdin: the next line when stdin is not a terminal, else after `prompt`
+// on stderr, without echo.
+std::string read_secret(const std::string& prompt, const char* what) {
+  std::string secret;
   if (!::isatty(STDIN_FILENO)) {
-    read_line(STDIN_FILENO, password);
+    read_line(STDIN_FILENO, secret);
   } else {
-    std::fprintf(stderr, "Password for %s: ", login.c_str());
+    std::fputs(prompt.c_str(), stderr);
     std::fflush(stderr);
     bool complete = false;
     {
       QuietTerminal quiet;
-      complete = read_line(STDIN_FILENO, password);
+      complete = read_line(STDIN_FILENO, secret);
     }
     std::fputs("\n", stderr);
     if (!complete) throw CliError(CliError::Kind::local, "interrupted");
   }
-  if (password.empty()) throw CliError(CliError::Kind::usage, "no password given");
-  return password;
+  if (secret.empty()) throw CliError(CliError::Kind::usage, std::string("no ") + what + " given");
+  return secret;
+}
+
+}  // namespace
+
+std::string read_password(const std::string& login) {
+  return read_secret("Password for " + login + ": ", "password");
+}
+
+std::string read_one_time_code() {
+  return read_secret("ワンタイムコード / one-time code (authenticator app or recovery code): ",
+                     "one-time code");
 }
 
 }  // namespace musubi::cli

@@ -10,4 +10,8 @@ namespace musubi::cli {
 // nothing can be read.
 std::string read_password(const std::string& login);
 
+// Reads a one-time code (TOTP or recovery code) the same way: the next line of stdin, or a
+// prompt on a terminal.
+std::string read_one_time_code();
+
 }  // namespace musubi::cli

@@ -71,12 +71,16 @@ nlohmann::json ServerSession::call(std::string_view op, const nlohmann::json& bo
     throw CliError(CliError::Kind::connection_lost,
                    "connection to " + server_ + " lost: " + e.what());
   }
-  if (!reply.ok) {
+  if (reply.ok) return reply.result;
+  if (reply.error_code == "enrolment_required") {
     throw CliError(CliError::Kind::server,
-                   reply.error_message.empty() ? reply.error_code : reply.error_message,
+                   "二要素認証の登録が必要です / your role requires two-factor sign-in: run "
+                   "`musubi 2fa enrol` first",
                    reply.error_code);
   }
-  return reply.result;
+  throw CliError(CliError::Kind::server,
+                 reply.error_message.empty() ? reply.error_code : reply.error_message,
+                 reply.error_code);
 }
 
 nlohmann::json ServerSession::resume(const std::string& token, const std::string& login) {

@@ -42,13 +42,18 @@ inline std::string read_file(const std::filesystem::path& path) {
 // musubid under `dir`: data in dir/data, config dir/musubid.toml, log (stderr) dir/musubid.log.
 class Musubid {
  public:
-  explicit Musubid(std::filesystem::path dir) : dir_(std::move(dir)) {
+  // `two_factor_roles`: the policy, a TOML array; none by default, so that only the tests about
+  // two-factor sign-in need authenticator codes.
+  explicit Musubid(std::filesystem::path dir, const std::string& two_factor_roles = "[]")
+      : dir_(std::move(dir)) {
     std::filesystem::create_directories(dir_);
     std::ofstream(config_file()) << "# Test settings: fast hashing and revocation polling.\n"
                                     "threads = 2\n"
                                     "[security]\n"
                                     "argon2_ops = 1\n"
                                     "argon2_memory_kib = 1024\n"
+                                 << "two_factor_roles = " << two_factor_roles
+                                 << "\n"
                                     "[timeouts]\n"
                                     "revocation_poll_ms = 50\n"
                                     "[limits]\n"

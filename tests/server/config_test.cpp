@@ -46,7 +46,17 @@ TEST_F(ConfigFile, EmptyFileKeepsEveryDefault) {
   EXPECT_EQ(config_.storage.synchronous, "FULL");
   EXPECT_EQ(config_.security.argon2_ops, 2u);
   EXPECT_TRUE(config_.security.allowed_origins.empty());
+  EXPECT_EQ(config_.security.two_factor_roles, std::vector<std::string>{"city_admin"});
   EXPECT_EQ(config_.timeouts.revocation_poll_ms, 500);
+}
+
+TEST_F(ConfigFile, TwoFactorRolesMustBeNetworkRoles) {
+  EXPECT_EQ(
+      error_of("[security]\ntwo_factor_roles = [\"city_admin\", \"admin\"]\n"),
+      prefix() +
+          "security.two_factor_roles: unknown role \"admin\" (city_admin, org_contact, member)");
+  load("[security]\ntwo_factor_roles = []\n");
+  EXPECT_TRUE(config_.security.two_factor_roles.empty());
 }
 
 TEST_F(ConfigFile, ReadsEverySection) {
@@ -83,6 +93,7 @@ shared_device_idle_minutes = 15
 argon2_ops = 3
 argon2_memory_kib = 131072
 allowed_origins = ["https://musubi.example.jp", "https://care.example.jp"]
+two_factor_roles = ["city_admin", "org_contact"]
 
 [timeouts]
 tls_handshake_seconds = 5
@@ -123,6 +134,8 @@ revocation_poll_ms = 250
   EXPECT_EQ(config_.security.argon2_memory_kib, 131072u);
   EXPECT_EQ(config_.security.allowed_origins,
             (std::vector<std::string>{"https://musubi.example.jp", "https://care.example.jp"}));
+  EXPECT_EQ(config_.security.two_factor_roles,
+            (std::vector<std::string>{"city_admin", "org_contact"}));
 
   const auto& t = config_.timeouts;
   EXPECT_EQ(t.tls_handshake_seconds, 5);

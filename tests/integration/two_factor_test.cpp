@@ -1,6 +1,5 @@
 // Two-factor sign-in over real TLS WebSocket: enrolment, sign-in with a TOTP code or a recovery
 // code, each code once, the per-role policy and its enrolment-only session, and the reset.
-#include <chrono>
 #include <sstream>
 #include <vector>
 
@@ -8,9 +7,9 @@
 
 #include "clients/client/https_request.hpp"
 #include "server/admin_commands.hpp"
-#include "server/totp.hpp"
 #include "storage/audit.hpp"
 #include "storage/database.hpp"
+#include "tests/support/authenticator_app.hpp"
 #include "tests/support/protocol_helpers.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -19,39 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-// RFC 4648 base32 back to bytes: what an authenticator app does with the key.
-std::vector<unsigned char> from_base32(const std::string& text) {
-  std::vector<unsigned char> out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (const char c : text) {
-    const int value = c >= 'A' && c <= 'Z' ? c - 'A' : c - '2' + 26;
-    buffer = (buffer << 5) | static_cast<unsigned>(value);
-    bits += 5;
-    if (bits >= 8) {
-      out.push_back(static_cast<unsigned char>(buffer >> (bits - 8)));
-      bits -= 8;
-    }
-  }
-  return out;
-}
-
-std::int64_t current_step() {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return server::totp::step_at(std::chrono::duration_cast<std::chrono::seconds>(now).count());
-}
-
-// The authenticator app, its clock fixed at the step of enrolment: code(0) confirms, code(1) is
-// the next step's, which the server accepts as one step of drift. Codes relative to one fixed
-// step keep the tests independent of when a 30-second step ends.
-struct Authenticator {
-  std::vector<unsigned char> secret;
-  std::int64_t base_step = current_step();
-  std::string code(std::int64_t steps_ahead = 0) const {
-    return server::totp::code_at(secret, base_step + steps_ahead);
-  }
-};
-
 json sign_in_body(const std::string& login, std::optional<std::string> otp = std::nullopt) {
   json body{{"login", login}, {"password", kPassword}, {"device", "test"}};
   if (otp) body["otp"] = *otp;
@@ -59,9 +25,9 @@ json sign_in_body(const std::string& login, std::optional<std::string> otp = std
 }
 
 // Enrols the signed-in user of `c`; returns the app and the recovery codes.
-std::pair<Authenticator, std::vector<std::string>> enrol(client::ClientConnection& c) {
+std::pair<AuthenticatorApp, std::vector<std::string>> enrol(client::ClientConnection& c) {
   const auto started = ok(c.request("account.totp_enroll", json::object()));
-  Authenticator app{from_base32(started["secret"].get<std::string>())};
+  AuthenticatorApp app(started["secret"].get<std::string>());
   const auto confirmed = ok(c.request("account.totp_confirm", {{"code", app.code()}}));
   return {app, confirmed["recovery_codes"].get<std::vector<std::string>>()};
 }
@@ -96,7 +62,7 @@ TEST(TwoFactor, EnrolmentShowsTheSecretAndWaitsForItsFirstCode) {
   auto other = server.connect();
   EXPECT_EQ(ok(other->request("session.sign_in", sign_in_body("tanaka")))["two_factor"], "off");
 
-  const Authenticator app{from_base32(secret)};
+  const AuthenticatorApp app(secret);
   const auto wrong = app.code() == "000000" ? "111111" : "000000";
   expect_error(c->request("account.totp_confirm", {{"code", wrong}}), "invalid_credentials");
   const auto confirmed = ok(c->request("account.totp_confirm", {{"code", app.code()}}));

@@ -12,6 +12,7 @@
 #include "server/log.hpp"
 #include "server/revocation_watcher.hpp"
 #include "server/tls_context.hpp"
+#include "storage/thread_role.hpp"
 
 namespace musubi::server {
 
@@ -141,6 +142,7 @@ void Server::start() {
   const unsigned n = network_threads(config_);
   for (unsigned i = 0; i < n; ++i) {
     threads_.emplace_back([this] {
+      storage::take_thread_role("musubid-network");
       // A handler that throws is a bug; it must cost one request, not a network thread.
       for (;;) {
         try {
@@ -160,7 +162,10 @@ void Server::stop() {
   std::lock_guard lock(mutex_);
   if (stop_requested_) return;
   stop_requested_ = true;
-  drain_thread_ = std::thread([this] { drain(); });
+  drain_thread_ = std::thread([this] {
+    storage::take_thread_role("musubid-drain");
+    drain();
+  });
 }
 
 void Server::drain() {

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include "storage/thread_role.hpp"
+
 namespace musubi::storage {
 
 Checkpointer::Checkpointer(const std::filesystem::path& path, const std::string& synchronous,
@@ -46,6 +48,8 @@ std::uint64_t Checkpointer::checkpoints() const {
 }
 
 void Checkpointer::run() {
+  // Nobody waits for a checkpoint; a post waiting behind one is what this class exists to avoid.
+  take_thread_role("musubid-checkpt", ThreadPriority::background);
   for (;;) {
     {
       std::unique_lock lock(mutex_);

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "storage/thread_role.hpp"
+
 namespace musubi::storage {
 
 ReaderPool::ReaderPool(const std::filesystem::path& path, int threads, int busy_timeout_ms) {
@@ -30,6 +32,7 @@ void ReaderPool::stop() {
 }
 
 void ReaderPool::run(Database& db) {
+  take_thread_role("musubid-reader");
   std::deque<Job> one;
   while (queue_.pop(one, 1)) {
     Job job = std::move(one.front());

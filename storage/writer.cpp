@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "storage/thread_role.hpp"
+
 namespace musubi::storage {
 
 Writer::Writer(std::unique_ptr<Database> db, std::size_t max_batch, CompletionRunner completions)
@@ -29,6 +31,7 @@ WriterStats Writer::stats() const {
 }
 
 void Writer::run() {
+  take_thread_role("musubid-writer");
   std::deque<Job> batch;
   while (queue_.pop(batch, max_batch_)) {
     commit_batch(batch);

@@ -87,6 +87,23 @@ bool report(const std::filesystem::path& file, const std::vector<ImportProblem>&
   return !problems.empty();
 }
 
+// Applies `change(db, user)` to the user called `login` in one transaction and returns 0, or
+// reports that there is no such user and returns 1.
+template <class Change>
+int change_user(const ServerConfig& config, const std::string& login, std::ostream& err,
+                Change change) {
+  auto db = open_admin_database(config);
+  storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
+  const auto user = storage::find_user_by_login(*db, login);
+  if (!user) {
+    err << "musubid: no user \"" << login << "\"\n";
+    return 1;
+  }
+  change(*db, *user);
+  tx.commit();
+  return 0;
+}
+
 }  // namespace
 
 bool valid_login(const std::string& login) {
@@ -237,55 +254,44 @@ int user_list(const ServerConfig& config, bool json, std::ostream& out, std::ost
 
 int user_set_disabled(const ServerConfig& config, const std::string& login, bool disabled,
                       std::ostream& out, std::ostream& err) {
-  auto db = open_admin_database(config);
-  storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
-  if (!storage::set_user_disabled(*db, login, disabled, now_ms())) {
-    err << "musubid: no user \"" << login << "\"\n";
-    return 1;
-  }
-  storage::append_audit(*db, now_ms(), std::nullopt, disabled ? "user.disable" : "user.enable",
-                        std::nullopt, "user=" + login + " by=console");
-  tx.commit();
-  out << (disabled ? "disabled " : "enabled ") << login << "\n";
-  return 0;
+  const int status = change_user(config, login, err, [&](storage::Database& db, const auto&) {
+    storage::set_user_disabled(db, login, disabled, now_ms());
+    storage::append_audit(db, now_ms(), std::nullopt, disabled ? "user.disable" : "user.enable",
+                          std::nullopt, "user=" + login + " by=console");
+  });
+  if (status == 0) out << (disabled ? "disabled " : "enabled ") << login << "\n";
+  return status;
 }
 
 int user_revoke_sessions(const ServerConfig& config, const std::string& login, std::ostream& out,
                          std::ostream& err) {
-  auto db = open_admin_database(config);
-  storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
-  const auto user = storage::find_user_by_login(*db, login);
-  if (!user) {
-    err << "musubid: no user \"" << login << "\"\n";
-    return 1;
+  std::int64_t revoked = 0;
+  const int status = change_user(config, login, err, [&](storage::Database& db, const auto& user) {
+    revoked = storage::revoke_user_sessions(db, user.id, now_ms(), "revoked");
+    storage::append_audit(db, now_ms(), std::nullopt, "user.revoke_sessions", std::nullopt,
+                          "user=" + login + " sessions=" + std::to_string(revoked) + " by=console");
+  });
+  if (status == 0) {
+    out << "revoked " << revoked << " session" << (revoked == 1 ? "" : "s") << " of " << login
+        << "\n";
   }
-  const auto revoked = storage::revoke_user_sessions(*db, user->id, now_ms(), "revoked");
-  storage::append_audit(*db, now_ms(), std::nullopt, "user.revoke_sessions", std::nullopt,
-                        "user=" + login + " sessions=" + std::to_string(revoked) + " by=console");
-  tx.commit();
-  out << "revoked " << revoked << " session" << (revoked == 1 ? "" : "s") << " of " << login
-      << "\n";
-  return 0;
+  return status;
 }
 
 int user_reset_two_factor(const ServerConfig& config, const std::string& login, std::ostream& out,
                           std::ostream& err) {
-  auto db = open_admin_database(config);
-  storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
-  const auto user = storage::find_user_by_login(*db, login);
-  if (!user) {
-    err << "musubid: no user \"" << login << "\"\n";
-    return 1;
+  const int status = change_user(config, login, err, [&](storage::Database& db, const auto& user) {
+    // Whoever holds the lost phone may also hold a remembered session on it.
+    storage::disable_totp(db, user.id);
+    storage::revoke_user_sessions(db, user.id, now_ms(), "revoked");
+    storage::append_audit(db, now_ms(), std::nullopt, "user.reset_two_factor", std::nullopt,
+                          "user=" + login + " by=console");
+  });
+  if (status == 0) {
+    out << "two-factor sign-in reset for " << login
+        << "; their sessions are revoked, and they enrol again at their next sign-in\n";
   }
-  // Whoever holds the lost phone may also hold a remembered session on it.
-  storage::disable_totp(*db, user->id);
-  storage::revoke_user_sessions(*db, user->id, now_ms(), "revoked");
-  storage::append_audit(*db, now_ms(), std::nullopt, "user.reset_two_factor", std::nullopt,
-                        "user=" + login + " by=console");
-  tx.commit();
-  out << "two-factor sign-in reset for " << login
-      << "; their sessions are revoked, and they enrol again at their next sign-in\n";
-  return 0;
+  return status;
 }
 
 int user_passwd(const ServerConfig& config, const std::string& login, std::istream& password_in,
@@ -293,20 +299,15 @@ int user_passwd(const ServerConfig& config, const std::string& login, std::istre
   const std::string password = read_password(password_in, err);
   if (!check_password(password, err)) return 2;
   const std::string hash = hasher_for(config).hash(password);
-  auto db = open_admin_database(config);
-  storage::Transaction tx(*db, storage::Transaction::Kind::immediate);
-  if (!storage::set_password_hash(*db, login, hash)) {
-    err << "musubid: no user \"" << login << "\"\n";
-    return 1;
-  }
-  // A new password ends every existing session: whoever knew the old one is signed out.
-  const auto user = storage::find_user_by_login(*db, login);
-  storage::revoke_user_sessions(*db, user->id, now_ms(), "revoked");
-  storage::append_audit(*db, now_ms(), std::nullopt, "user.passwd", std::nullopt,
-                        "user=" + login + " by=console");
-  tx.commit();
-  out << "password changed for " << login << "; their sessions are signed out\n";
-  return 0;
+  const int status = change_user(config, login, err, [&](storage::Database& db, const auto& user) {
+    storage::set_password_hash(db, login, hash);
+    // A new password ends every existing session: whoever knew the old one is signed out.
+    storage::revoke_user_sessions(db, user.id, now_ms(), "revoked");
+    storage::append_audit(db, now_ms(), std::nullopt, "user.passwd", std::nullopt,
+                          "user=" + login + " by=console");
+  });
+  if (status == 0) out << "password changed for " << login << "; their sessions are signed out\n";
+  return status;
 }
 
 int org_retire(const ServerConfig& config, const std::string& code, const std::string& retired_on,

@@ -17,9 +17,7 @@ constexpr int kBackgroundNice = 10;
 }  // namespace
 
 void take_thread_role(const char* name, ThreadPriority priority) {
-  char cut[16] = {};
-  std::strncpy(cut, name, sizeof cut - 1);
-  pthread_setname_np(pthread_self(), cut);
+  // Priority first: once the name shows, the role is complete.
   if (priority == ThreadPriority::background) {
     // On Linux a thread id names just that thread, so only this one is lowered; relative to
     // what it inherited, so that a musubid started with `nice` keeps its order.
@@ -27,6 +25,9 @@ void take_thread_role(const char* name, ThreadPriority priority) {
     setpriority(PRIO_PROCESS, self,
                 std::min(getpriority(PRIO_PROCESS, self) + kBackgroundNice, 19));
   }
+  char cut[16] = {};
+  std::strncpy(cut, name, sizeof cut - 1);
+  pthread_setname_np(pthread_self(), cut);
 }
 
 }  // namespace musubi::storage

@@ -66,6 +66,23 @@ TEST_F(MusubidUserCommands, DisabledUserCannotLogIn) {
   EXPECT_EQ(r.err, "musubi: wrong login or password\n");
 }
 
+TEST_F(MusubidUserCommands, EveryUserCommandNamesALoginThatDoesNotExist) {
+  server().add_user("tanaka", "田中 健", kUserPassword, kStation, "nurse");
+  const std::vector<std::vector<std::string>> commands = {
+      {"user", "disable", "tanaka2"},         {"user", "enable", "tanaka2"},
+      {"user", "revoke-sessions", "tanaka2"}, {"user", "reset-2fa", "tanaka2"},
+      {"user", "passwd", "tanaka2"},
+  };
+  for (const auto& command : commands) {
+    const auto r = server().admin(command, std::string(kUserPassword) + "\n");
+    EXPECT_EQ(r.exit_code(), 1) << r.describe();
+    EXPECT_EQ(r.err, "musubid: no user \"tanaka2\"\n") << command[1];
+    EXPECT_EQ(r.out, "") << command[1];
+  }
+  // Nothing happened to the user who does exist.
+  user("tanaka").login(server(), "tanaka", kUserPassword);
+}
+
 TEST_F(MusubidUserCommands, OrgAddAppliesTheMembershipRuleAndUsersNeedAnOrganization) {
   // No professional association: refused, naming the rule.
   const auto without = server().admin({"org", "add", "lonely", "--name", "孤立クリニック", "--type",

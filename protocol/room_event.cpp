@@ -28,14 +28,22 @@ std::string encode_room_event(const RoomEvent& event) {
   return encode_event(event::room_event, to_json(event));
 }
 
-std::optional<std::string> room_event_body_text(const RoomEvent& event, std::string_view content) {
-  if (content.size() < 2 || content.front() != '{' || content.back() != '}') return std::nullopt;
+namespace {
+
+bool is_object_text(std::string_view content) {
+  return content.size() >= 2 && content.front() == '{' && content.back() == '}';
+}
+
+// The header's keys in the order dump() gives them, then the stored fields as they are.
+void append_body_text(std::string& out, const RoomEvent& event, std::string_view content) {
   const auto fields = content.substr(1, content.size() - 2);
-  std::string out = "{\"author\":";
-  out += dump(to_json(event.author));
-  out += ",\"room\":";
+  out += R"({"author":{"login":)";
+  out += dump(event.author.login);
+  out += R"(,"name":)";
+  out += dump(event.author.name);
+  out += R"(},"room":)";
   out += dump(event.room);
-  out += ",\"seq\":";
+  out += R"(,"seq":)";
   out += std::to_string(event.seq);
   out += R"(,"ts":")";
   out += format_timestamp(event.ts_ms);
@@ -46,15 +54,33 @@ std::optional<std::string> room_event_body_text(const RoomEvent& event, std::str
     out += fields;
   }
   out += '}';
+}
+
+// Room for the header, so that the body is written without growing the string.
+constexpr std::size_t kHeaderBytes = 192;
+
+}  // namespace
+
+std::optional<std::string> room_event_body_text(const RoomEvent& event, std::string_view content) {
+  if (!is_object_text(content)) return std::nullopt;
+  std::string out;
+  out.reserve(content.size() + kHeaderBytes);
+  append_body_text(out, event, content);
   return out;
 }
 
 std::optional<std::string> encode_room_event_text(const RoomEvent& event,
                                                   std::string_view content) {
-  auto body = room_event_body_text(event, content);
-  if (!body) return std::nullopt;
+  if (!is_object_text(content)) return std::nullopt;
   // The key order of encode_event(): "body" before "event".
-  return R"({"body":)" + *body + R"(,"event":")" + std::string(event::room_event) + "\"}";
+  std::string out;
+  out.reserve(content.size() + kHeaderBytes + event::room_event.size());
+  out += R"({"body":)";
+  append_body_text(out, event, content);
+  out += R"(,"event":")";
+  out += event::room_event;
+  out += "\"}";
+  return out;
 }
 
 }  // namespace musubi::protocol

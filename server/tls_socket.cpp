@@ -1,7 +1,6 @@
 #include "server/tls_socket.hpp"
 
 #include <cerrno>
-#include <cstdint>
 #include <new>
 #include <sys/socket.h>
 
@@ -17,9 +16,14 @@ namespace {
 
 // A BIO on a non-blocking socket that writes with MSG_NOSIGNAL: OpenSSL's own socket BIO uses
 // write(2), which raises SIGPIPE when the peer has gone, and a library must not depend on the
-// process ignoring it. The descriptor is the BIO's data.
-int descriptor(BIO* bio) {
-  return static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)));
+// process ignoring it. It also remembers whether the last read drained the socket.
+struct SocketState {
+  int descriptor = -1;
+  bool drained = false;  // the last recv returned fewer bytes than asked for
+};
+
+SocketState& state(BIO* bio) {
+  return *static_cast<SocketState*>(BIO_get_data(bio));
 }
 
 bool would_block() {
@@ -28,14 +32,17 @@ bool would_block() {
 
 int socket_write(BIO* bio, const char* data, int size) {
   BIO_clear_retry_flags(bio);
-  const auto n = ::send(descriptor(bio), data, static_cast<std::size_t>(size), MSG_NOSIGNAL);
+  const auto n = ::send(state(bio).descriptor, data, static_cast<std::size_t>(size), MSG_NOSIGNAL);
   if (n < 0 && would_block()) BIO_set_retry_write(bio);
   return static_cast<int>(n);
 }
 
 int socket_read(BIO* bio, char* data, int size) {
   BIO_clear_retry_flags(bio);
-  const auto n = ::recv(descriptor(bio), data, static_cast<std::size_t>(size), 0);
+  auto& s = state(bio);
+  const auto n = ::recv(s.descriptor, data, static_cast<std::size_t>(size), 0);
+  // A stream socket that returns less than asked for had no more queued at that moment.
+  s.drained = n > 0 && n < size;
   if (n < 0 && would_block()) BIO_set_retry_read(bio);
   return static_cast<int>(n);
 }
@@ -43,8 +50,8 @@ int socket_read(BIO* bio, char* data, int size) {
 long socket_ctrl(BIO* bio, int command, long, void* pointer) {
   switch (command) {
     case BIO_C_GET_FD:
-      if (pointer != nullptr) *static_cast<int*>(pointer) = descriptor(bio);
-      return descriptor(bio);
+      if (pointer != nullptr) *static_cast<int*>(pointer) = state(bio).descriptor;
+      return state(bio).descriptor;
     case BIO_CTRL_FLUSH: return 1;
     default: return 0;
   }
@@ -58,7 +65,13 @@ BIO_METHOD* socket_method() {
     BIO_meth_set_read(m, socket_read);
     BIO_meth_set_ctrl(m, socket_ctrl);
     BIO_meth_set_create(m, [](BIO* bio) {
+      BIO_set_data(bio, new (std::nothrow) SocketState);
       BIO_set_init(bio, 1);
+      return BIO_get_data(bio) != nullptr ? 1 : 0;
+    });
+    BIO_meth_set_destroy(m, [](BIO* bio) {
+      delete static_cast<SocketState*>(BIO_get_data(bio));
+      BIO_set_data(bio, nullptr);
       return 1;
     });
     return m;
@@ -77,9 +90,11 @@ TlsSocket::TlsSocket(boost::asio::ip::tcp::socket socket, SSL_CTX* context)
   if (!ssl_) throw std::bad_alloc();
   BIO* bio = BIO_new(socket_method());
   if (bio == nullptr) throw std::bad_alloc();
-  BIO_set_data(bio, reinterpret_cast<void*>(static_cast<std::intptr_t>(socket_.native_handle())));
+  state(bio).descriptor = socket_.native_handle();
   SSL_set_bio(ssl_.get(), bio, bio);
   SSL_set_accept_state(ssl_.get());
+  // Whole records and whatever follows them in one recv, not a header and then a body.
+  SSL_set_read_ahead(ssl_.get(), 1);
   SSL_set_mode(ssl_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                                SSL_MODE_RELEASE_BUFFERS);
   boost::system::error_code ignored;
@@ -100,7 +115,11 @@ TlsSocket::Step TlsSocket::read_some(void* data, std::size_t size) {
   ERR_clear_error();
   std::size_t n = 0;
   const int r = SSL_read_ex(ssl_.get(), data, size, &n);
-  if (r == 1) return Step{n, Want::nothing, {}};
+  if (r == 1) {
+    const bool drained =
+        state(SSL_get_rbio(ssl_.get())).drained && SSL_has_pending(ssl_.get()) == 0;
+    return Step{n, Want::nothing, {}, drained};
+  }
   return failed(r);
 }
 

@@ -34,6 +34,9 @@ class TlsSocket {
     std::size_t bytes = 0;
     Want want = Want::nothing;
     boost::system::error_code error;
+    // read_some only: the socket's last read came back short and OpenSSL holds nothing more, so
+    // another read now would only find the socket empty: wait for it to be readable instead.
+    bool drained = false;
   };
 
   TlsSocket(boost::asio::ip::tcp::socket socket, SSL_CTX* context);

@@ -250,7 +250,19 @@ void WebSocketSession::read() {
       received_.append(buffer, step.bytes);
       parse_received();
     }
+    // Waiting now saves a read that would only find the socket empty.
+    if (step.drained) {
+      if (!reading_stopped_ && !finished_) wait_readable();
+      return;
+    }
   }
+}
+
+void WebSocketSession::wait_readable() {
+  tls_.async_wait(TlsSocket::Want::read, [self = shared_from_this()](boost::system::error_code ec) {
+    if (ec) return self->finish();
+    self->read();
+  });
 }
 
 void WebSocketSession::parse_received() {

@@ -91,6 +91,34 @@ TEST(WebSocketProtocol, RepliesQueuedInOneTurnShareOneTlsRecord) {
   EXPECT_TRUE(c.inbox().empty());
 }
 
+// The session reads until a read comes back short, then waits for the socket: records that
+// arrive together are all read, and a frame cut across records waits for its rest.
+TEST(WebSocketProtocol, RecordsSentBackToBackAreAllRead) {
+  TestServer server;
+  RawClient c(server);
+  c.open();
+  for (int id = 1; id <= 5; ++id)
+    c.write(client_frame(1, request_text(id, "no.such_op")));  // five records, no waiting
+  for (int id = 1; id <= 5; ++id) {
+    const auto reply = c.next_frame();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(json::parse(reply->payload)["id"], id);
+  }
+}
+
+TEST(WebSocketProtocol, AFrameCutAcrossRecordsIsReadWhenItsRestArrives) {
+  TestServer server;
+  RawClient c(server);
+  c.open();
+  const auto frame = client_frame(1, request_text(9, "no.such_op"));
+  c.write(frame.substr(0, frame.size() / 2));
+  EXPECT_FALSE(c.readable_within(std::chrono::milliseconds(200)));  // half a frame: no answer
+  c.write(frame.substr(frame.size() / 2));
+  const auto reply = c.next_frame();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(json::parse(reply->payload)["id"], 9);
+}
+
 TEST(WebSocketProtocol, UnmaskedFrameClosesWith1002) {
   TestServer server;
   RawClient c(server);

@@ -1,6 +1,7 @@
 #include "server/server.hpp"
 
 #include <future>
+#include <latch>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
@@ -20,8 +21,25 @@ namespace net = boost::asio;
 
 namespace {
 
+constexpr std::ptrdiff_t kWorkThreads = 2;
+
 unsigned network_threads(const ServerConfig& config) {
   return config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Every thread of `pool` takes the role: each runs one task that waits until all have started, so
+// that no thread takes two. The latch is shared: a task may still be inside arrive_and_wait()
+// after the caller has seen the count reach zero and returned.
+void take_pool_role(net::thread_pool& pool, std::ptrdiff_t threads, const char* name,
+                    storage::ThreadPriority priority) {
+  auto started = std::make_shared<std::latch>(threads);
+  for (std::ptrdiff_t i = 0; i < threads; ++i) {
+    net::post(pool, [started, name, priority] {
+      storage::take_thread_role(name, priority);
+      started->arrive_and_wait();
+    });
+  }
+  started->wait();
 }
 
 storage::StoreOptions store_options(const ServerConfig& config,
@@ -76,10 +94,13 @@ Server::Server(ServerConfig config)
     : config_(std::move(config)),
       hasher_(config_.security.argon2_ops, config_.security.argon2_memory_kib),
       tls_(net::ssl::context::tls_server),
-      work_pool_(2),
+      work_pool_(kWorkThreads),
       // The number of threads that will run it: with one, Asio queues that thread's own posts
       // (most of them: every flush and every delivery) without taking a lock.
       ioc_(static_cast<int>(network_threads(config_))) {
+  // Argon2id for sign-ins and password changes, and hashing uploads: CPU-heavy work whose users
+  // can wait a little, so a storm of sign-ins gives way to deliveries and commits on a busy core.
+  take_pool_role(work_pool_, kWorkThreads, "musubid-work", storage::ThreadPriority::background);
   const auto address = parse_listen_address(config_.listen);
   prepare_data_directory(config_);
   const auto tls_files = ensure_tls_files(config_);

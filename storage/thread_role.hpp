@@ -5,7 +5,8 @@ namespace musubi::storage {
 // How much a thread may delay the others on a busy core.
 enum class ThreadPriority {
   normal,
-  // Work nobody waits for (checkpoints): it yields the core to deliveries, commits and reads.
+  // Work nobody waits for (checkpoints) or someone can wait a little longer for (Argon2id at
+  // sign-in): it yields the core to deliveries, commits and reads.
   background,
 };
 

@@ -35,7 +35,7 @@ struct Subscription {
 
 // One simulated user's device: TCP from a chosen source address, TLS, the WebSocket upgrade,
 // session.resume with the user's token and room.subscribe (unless it follows no room); then every
-// frame goes to `on_frame`.
+// frame goes to `on_frame`. Without a token it is ready, signed out, once welcomed.
 // Single-threaded: everything runs on the io_context's one thread.
 class BenchClient : public std::enable_shared_from_this<BenchClient> {
  public:

@@ -71,8 +71,9 @@ void BenchRun::launch_next() {
   if (next_ >= pending_.size()) return;
   const auto& m = pending_[next_++];
   const auto id = static_cast<int>(clients_.size());
-  auto client = std::make_shared<BenchClient>(ioc_, target_, id, dataset_.users.at(m.user).token,
-                                              m.rooms, handlers_);
+  auto client = std::make_shared<BenchClient>(
+      ioc_, target_, id, m.signed_out ? std::string() : dataset_.users.at(m.user).token, m.rooms,
+      handlers_);
   clients_.push_back(client);
   users_.push_back(m.user);
   started_ns_[id] = now_ns();

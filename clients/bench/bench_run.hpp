@@ -58,6 +58,7 @@ class BenchRun {
   struct Member {
     int user = 0;
     std::vector<Subscription> rooms;
+    bool signed_out = false;  // no session.resume: the scenario signs in itself (no rooms then)
   };
 
   // Called as each client becomes ready, before any of its live frames.

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/room_event.hpp"
+#include "server/config.hpp"
+#include "server/password_hasher.hpp"
 #include "server/random_secrets.hpp"
 #include "storage/database.hpp"
 #include "storage/events.hpp"
@@ -114,13 +116,18 @@ Dataset seed_dataset(const fs::path& data_dir, const DatasetSpec& spec, std::ost
                                "千葉県訪問看護ステーション協議会", now);
   const auto clinic = add_org(db, "bench-clinic", "ベンチ診療所", "clinic", "柏市医師会", now);
 
+  // One hash for everyone: each sign-in still costs the server a full Argon2id verification.
+  const server::SecurityConfig cost;
+  dataset.password = server::random_base32(20);
+  const auto password_hash =
+      server::PasswordHasher(cost.argon2_ops, cost.argon2_memory_kib).hash(dataset.password);
   std::vector<std::int64_t> user_ids;
   for (int i = 0; i < spec.users; ++i) {
     const bool physician = i % spec.room_size == 0;
     storage::NewUser u;
     u.login = "bench.u" + std::to_string(i);
     u.name = "ベンチ 利用者 " + std::to_string(i);
-    u.password_hash = "!";  // matches no password: these users only resume sessions
+    u.password_hash = password_hash;
     u.org_id = physician ? clinic : nursing;
     u.profession = physician ? "physician" : "nurse";
     const auto id = storage::insert_user(db, u, now);
@@ -227,7 +234,11 @@ void save_dataset(const Dataset& dataset, const fs::path& file) {
   {
     std::ofstream out(tmp, std::ios::trunc);
     fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
-    out << json{{"users", std::move(users)}, {"rooms", std::move(rooms)}}.dump() << "\n";
+    out << json{{"users", std::move(users)},
+                {"rooms", std::move(rooms)},
+                {"password", dataset.password}}
+               .dump()
+        << "\n";
     if (!out) throw std::runtime_error("cannot write " + tmp.string());
   }
   fs::rename(tmp, file);
@@ -243,6 +254,7 @@ Dataset load_dataset(const fs::path& file) {
     throw std::runtime_error(file.string() + " is not a musubi-bench dataset");
   }
   Dataset dataset;
+  dataset.password = doc.value("password", "");
   for (const auto& u : doc.at("users"))
     dataset.users.push_back(BenchUser{u.at("login"), u.at("token")});
   for (const auto& r : doc.at("rooms")) {

@@ -1,7 +1,7 @@
 // musubi-bench: the load generator. `seed` writes a dataset into a musubid data directory; the
-// scenarios (connect, fanout, burst, history, resume) speak musubi.v1 over real TLS to a running
-// server and print a JSON summary as their last line. Exit status: 0 when the run was clean (no
-// loss, no duplicate, every connection up), 1 when it was not, 2 for a bad command line.
+// scenarios (connect, fanout, burst, history, resume, signin) speak musubi.v1 over real TLS to a
+// running server and print a JSON summary as their last line. Exit status: 0 when the run was clean
+// (no loss, no duplicate, every connection up), 1 when it was not, 2 for a bad command line.
 #include <iostream>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -117,6 +117,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   resume_cmd->add_option("--message-bytes", resume.message_bytes)->capture_default_str();
 
+  SigninScenario signin;
+  auto* signin_cmd = app.add_subcommand("signin", "password sign-ins and sign-outs, back to back");
+  add_run_options(signin_cmd, run_options);
+  signin_cmd->add_option("--clients", signin.clients)->capture_default_str();
+  signin_cmd->add_option("--duration", signin.seconds)->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -136,6 +142,7 @@ int main(int argc, char** argv) {
     if (burst_cmd->parsed()) summary = run_burst(run, burst);
     if (history_cmd->parsed()) summary = run_history(run, history);
     if (resume_cmd->parsed()) summary = run_resume(run, resume);
+    if (signin_cmd->parsed()) summary = run_signin(run, signin);
     if (const auto self = sample_process(getpid())) {
       // The generator's own load: a saturated generator measures itself, not the server.
       summary["bench"] = json{{"cpu_seconds", self->cpu_seconds}, {"rss_kib", self->rss_kib}};

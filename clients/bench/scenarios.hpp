@@ -57,4 +57,12 @@ struct ResumeScenario {
 };
 nlohmann::json run_resume(BenchRun& run, const ResumeScenario& s);
 
+// Password sign-ins (Argon2id on the server), each followed by its sign-out, back to back from C
+// connections.
+struct SigninScenario {
+  int clients = 4;
+  double seconds = 10;
+};
+nlohmann::json run_signin(BenchRun& run, const SigninScenario& s);
+
 }  // namespace musubi::bench

@@ -124,5 +124,14 @@ TEST_F(BenchSmoke, ConnectHoldsEveryConnectionAndMeasuresTheServer) {
   EXPECT_TRUE(s.at("server").contains("bytes_per_connection")) << s.dump();
 }
 
+TEST_F(BenchSmoke, PasswordSignInsAreVerifiedAndCounted) {
+  const auto s = run("signin", {"--clients", "2", "--duration", "1"});
+  EXPECT_TRUE(s.at("ok").get<bool>()) << s.dump();
+  EXPECT_EQ(s.at("ready"), 2);
+  EXPECT_GT(s.at("signins").get<std::int64_t>(), 0) << s.dump();
+  EXPECT_EQ(s.at("errors"), json::object());
+  EXPECT_EQ(s.at("latency_ms").at("count"), s.at("signins"));
+}
+
 }  // namespace
 }  // namespace musubi::testing

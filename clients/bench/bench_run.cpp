@@ -57,6 +57,11 @@ bool BenchRun::run_until(const std::function<bool()>& done, Clock::duration limi
   return true;
 }
 
+void BenchRun::run_for(double seconds) {
+  run_until([] { return false; },
+            std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
+}
+
 void BenchRun::connect(const std::vector<Member>& members, Clock::duration limit) {
   pending_ = members;
   next_ = 0;
@@ -84,7 +89,7 @@ void BenchRun::launch_next() {
 void BenchRun::close_all() {
   for (auto& c : clients_)
     c->close();
-  run_until([] { return false; }, std::chrono::milliseconds(200));
+  run_for(0.2);
 }
 
 std::vector<BenchRun::Member> room_members(const std::vector<const BenchRoom*>& rooms,

@@ -40,8 +40,7 @@ json run_connect(BenchRun& run, const ConnectScenario& s) {
            {"connects_per_second", static_cast<double>(run.ready_count()) / seconds},
            {"setup_latency_ms", run.setup_latency().summary_ms()}};
   // Idle: nothing is sent; the server's pings keep the connections open.
-  run.run_until([] { return false; }, std::chrono::duration_cast<Clock::duration>(
-                                          std::chrono::duration<double>(s.hold_seconds)));
+  run.run_for(s.hold_seconds);
   const auto after = run.sample_server();
   out["dropped"] = run.dropped_count();
   out["server"] = server_figures(before, after);

@@ -69,8 +69,7 @@ json run_history(BenchRun& run, const HistoryScenario& s) {
   for (auto& c : run.clients()) {
     if (c->ready()) request_page(*c);
   }
-  run.run_until([] { return false; }, std::chrono::duration_cast<Clock::duration>(
-                                          std::chrono::duration<double>(s.seconds)));
+  run.run_for(s.seconds);
   running = false;
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   out["pages"] = pages;

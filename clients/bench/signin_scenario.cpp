@@ -68,8 +68,7 @@ json run_signin(BenchRun& run, const SigninScenario& s) {
   for (auto& c : run.clients()) {
     if (c->ready()) sign_in(*c);
   }
-  run.run_until([] { return false; }, std::chrono::duration_cast<Clock::duration>(
-                                          std::chrono::duration<double>(s.seconds)));
+  run.run_for(s.seconds);
   running = false;
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   out["signins"] = signins;

@@ -1,6 +1,7 @@
 #include "server/tls_socket.hpp"
 
 #include <cerrno>
+#include <cstdint>
 #include <new>
 #include <sys/socket.h>
 
@@ -16,14 +17,19 @@ namespace {
 
 // A BIO on a non-blocking socket that writes with MSG_NOSIGNAL: OpenSSL's own socket BIO uses
 // write(2), which raises SIGPIPE when the peer has gone, and a library must not depend on the
-// process ignoring it. It also remembers whether the last read drained the socket.
-struct SocketState {
-  int descriptor = -1;
-  bool drained = false;  // the last recv returned fewer bytes than asked for
-};
+// process ignoring it. It also remembers whether the last read drained the socket. Both live in
+// the BIO's data word (descriptor << 1 | drained): nothing allocated per connection.
+int descriptor(BIO* bio) {
+  return static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)) >> 1);
+}
 
-SocketState& state(BIO* bio) {
-  return *static_cast<SocketState*>(BIO_get_data(bio));
+bool drained(BIO* bio) {
+  return (reinterpret_cast<std::intptr_t>(BIO_get_data(bio)) & 1) != 0;
+}
+
+void set_state(BIO* bio, int descriptor, bool drained) {
+  BIO_set_data(bio, reinterpret_cast<void*>((static_cast<std::intptr_t>(descriptor) << 1) |
+                                            (drained ? 1 : 0)));
 }
 
 bool would_block() {
@@ -32,17 +38,16 @@ bool would_block() {
 
 int socket_write(BIO* bio, const char* data, int size) {
   BIO_clear_retry_flags(bio);
-  const auto n = ::send(state(bio).descriptor, data, static_cast<std::size_t>(size), MSG_NOSIGNAL);
+  const auto n = ::send(descriptor(bio), data, static_cast<std::size_t>(size), MSG_NOSIGNAL);
   if (n < 0 && would_block()) BIO_set_retry_write(bio);
   return static_cast<int>(n);
 }
 
 int socket_read(BIO* bio, char* data, int size) {
   BIO_clear_retry_flags(bio);
-  auto& s = state(bio);
-  const auto n = ::recv(s.descriptor, data, static_cast<std::size_t>(size), 0);
+  const auto n = ::recv(descriptor(bio), data, static_cast<std::size_t>(size), 0);
   // A stream socket that returns less than asked for had no more queued at that moment.
-  s.drained = n > 0 && n < size;
+  set_state(bio, descriptor(bio), n > 0 && n < size);
   if (n < 0 && would_block()) BIO_set_retry_read(bio);
   return static_cast<int>(n);
 }
@@ -50,8 +55,8 @@ int socket_read(BIO* bio, char* data, int size) {
 long socket_ctrl(BIO* bio, int command, long, void* pointer) {
   switch (command) {
     case BIO_C_GET_FD:
-      if (pointer != nullptr) *static_cast<int*>(pointer) = state(bio).descriptor;
-      return state(bio).descriptor;
+      if (pointer != nullptr) *static_cast<int*>(pointer) = descriptor(bio);
+      return descriptor(bio);
     case BIO_CTRL_FLUSH: return 1;
     default: return 0;
   }
@@ -65,13 +70,7 @@ BIO_METHOD* socket_method() {
     BIO_meth_set_read(m, socket_read);
     BIO_meth_set_ctrl(m, socket_ctrl);
     BIO_meth_set_create(m, [](BIO* bio) {
-      BIO_set_data(bio, new (std::nothrow) SocketState);
       BIO_set_init(bio, 1);
-      return BIO_get_data(bio) != nullptr ? 1 : 0;
-    });
-    BIO_meth_set_destroy(m, [](BIO* bio) {
-      delete static_cast<SocketState*>(BIO_get_data(bio));
-      BIO_set_data(bio, nullptr);
       return 1;
     });
     return m;
@@ -90,7 +89,7 @@ TlsSocket::TlsSocket(boost::asio::ip::tcp::socket socket, SSL_CTX* context)
   if (!ssl_) throw std::bad_alloc();
   BIO* bio = BIO_new(socket_method());
   if (bio == nullptr) throw std::bad_alloc();
-  state(bio).descriptor = socket_.native_handle();
+  set_state(bio, socket_.native_handle(), false);
   SSL_set_bio(ssl_.get(), bio, bio);
   SSL_set_accept_state(ssl_.get());
   // Whole records and whatever follows them in one recv, not a header and then a body.
@@ -116,9 +115,8 @@ TlsSocket::Step TlsSocket::read_some(void* data, std::size_t size) {
   std::size_t n = 0;
   const int r = SSL_read_ex(ssl_.get(), data, size, &n);
   if (r == 1) {
-    const bool drained =
-        state(SSL_get_rbio(ssl_.get())).drained && SSL_has_pending(ssl_.get()) == 0;
-    return Step{n, Want::nothing, {}, drained};
+    return Step{
+        n, Want::nothing, {}, drained(SSL_get_rbio(ssl_.get())) && !SSL_has_pending(ssl_.get())};
   }
   return failed(r);
 }

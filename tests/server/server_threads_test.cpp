@@ -19,6 +19,9 @@ TEST(ServerThreads, EveryThreadHasItsRoleAndThePasswordPoolRunsInTheBackground) 
     EXPECT_EQ(nice_of(tid), normal);
   ASSERT_EQ(threads_named("musubid-writer").size(), 1u);
   EXPECT_EQ(nice_of(threads_named("musubid-writer")[0]), normal);
+  EXPECT_FALSE(threads_named("musubid-reader").empty());
+  ASSERT_EQ(threads_named("musubid-checkpt").size(), 1u);
+  EXPECT_EQ(nice_of(threads_named("musubid-checkpt")[0]), std::min(normal + 10, 19));
   // Argon2id at sign-in and upload hashing give way to deliveries and commits.
   const auto work = threads_named("musubid-work", 2);
   ASSERT_EQ(work.size(), 2u);

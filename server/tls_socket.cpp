@@ -28,8 +28,8 @@ bool drained(BIO* bio) {
 }
 
 void set_state(BIO* bio, int descriptor, bool drained) {
-  BIO_set_data(bio, reinterpret_cast<void*>((static_cast<std::intptr_t>(descriptor) << 1) |
-                                            (drained ? 1 : 0)));
+  const auto word = (static_cast<std::intptr_t>(descriptor) << 1) | (drained ? 1 : 0);
+  BIO_set_data(bio, reinterpret_cast<void*>(word));  // NOLINT(performance-no-int-to-ptr): a number
 }
 
 bool would_block() {

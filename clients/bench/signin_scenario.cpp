@@ -19,6 +19,7 @@ json run_signin(BenchRun& run, const SigninScenario& s) {
   }
   // Users from the end of the list, signed out: each connection signs in, then out, then in.
   std::vector<BenchRun::Member> members;
+  members.reserve(static_cast<std::size_t>(s.clients));
   const auto users = static_cast<int>(dataset.users.size());
   for (int i = 0; i < s.clients; ++i)
     members.push_back(BenchRun::Member{users - 1 - i % users, {}, true});

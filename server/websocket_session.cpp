@@ -231,12 +231,7 @@ void WebSocketSession::read() {
     }
     char* buffer = read_buffer();
     const auto step = tls_.read_some(buffer, kReadBufferBytes);
-    if (step.want != TlsSocket::Want::nothing) {
-      return tls_.async_wait(step.want, [self = shared_from_this()](boost::system::error_code ec) {
-        if (ec) return self->finish();
-        self->read();
-      });
-    }
+    if (step.want != TlsSocket::Want::nothing) return read_when(step.want);
     if (step.error) return finish();  // the peer left without a close frame, or TLS failed
     active_ = true;
     budget -= std::min(budget, step.bytes);
@@ -252,14 +247,14 @@ void WebSocketSession::read() {
     }
     // Waiting now saves a read that would only find the socket empty.
     if (step.drained) {
-      if (!reading_stopped_ && !finished_) wait_readable();
+      if (!reading_stopped_ && !finished_) read_when(TlsSocket::Want::read);
       return;
     }
   }
 }
 
-void WebSocketSession::wait_readable() {
-  tls_.async_wait(TlsSocket::Want::read, [self = shared_from_this()](boost::system::error_code ec) {
+void WebSocketSession::read_when(TlsSocket::Want want) {
+  tls_.async_wait(want, [self = shared_from_this()](boost::system::error_code ec) {
     if (ec) return self->finish();
     self->read();
   });

@@ -76,7 +76,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   void drop_unsent();
 
   void read();
-  void wait_readable();
+  void read_when(TlsSocket::Want want);  // reads again once the socket is ready for `want`
   void parse_received();
   bool on_message(const websocket::Message& message) override;
   void on_peer_close(std::string_view payload);

@@ -24,12 +24,14 @@ void ConnectionRegistry::remove(const Connection* connection) {
   --size_;
 }
 
-std::vector<std::shared_ptr<Connection>> ConnectionRegistry::of_user(std::int64_t user_id) const {
+std::vector<std::shared_ptr<Connection>> ConnectionRegistry::of_user(
+    std::int64_t user_id, std::int64_t up_to_session) const {
   std::vector<std::shared_ptr<Connection>> out;
   std::lock_guard lock(mutex_);
   auto it = by_user_.find(user_id);
   if (it == by_user_.end()) return out;
   for (const auto& e : it->second) {
+    if (e.session_id > up_to_session) continue;
     if (auto c = e.connection.lock()) out.push_back(std::move(c));
   }
   return out;

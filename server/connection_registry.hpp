@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -19,7 +20,12 @@ class ConnectionRegistry {
            const std::shared_ptr<Connection>& connection);
   void remove(const Connection* connection);
 
-  std::vector<std::shared_ptr<Connection>> of_user(std::int64_t user_id) const;
+  static constexpr std::int64_t kAnySession = std::numeric_limits<std::int64_t>::max();
+
+  // The user's connections whose session id is at most `up_to_session`: a revocation of every
+  // session ends those signed in before it, not the ones signed in since.
+  std::vector<std::shared_ptr<Connection>> of_user(std::int64_t user_id,
+                                                   std::int64_t up_to_session = kAnySession) const;
   std::vector<std::shared_ptr<Connection>> of_session(std::int64_t user_id,
                                                       std::int64_t session_id) const;
   std::size_t size() const;

@@ -14,9 +14,11 @@ void apply_revocation(ConnectionRegistry& registry, const storage::Revocation& r
   const auto code =
       disabled ? protocol::close_code::account_disabled : protocol::close_code::session_revoked;
   const std::string reason = disabled ? "account disabled" : "session revoked: sign in again";
-  const auto targets = revocation.session_id
-                           ? registry.of_session(revocation.user_id, *revocation.session_id)
-                           : registry.of_user(revocation.user_id);
+  const auto targets =
+      revocation.session_id
+          ? registry.of_session(revocation.user_id, *revocation.session_id)
+          : registry.of_user(revocation.user_id,
+                             revocation.up_to_session.value_or(ConnectionRegistry::kAnySession));
   for (const auto& c : targets)
     c->post_close(code, reason);
 }

@@ -309,6 +309,12 @@ ALTER TABLE rooms ADD COLUMN purged_ms INTEGER;
 -- A purge deletes a file only when no other room's attachment names the same bytes.
 CREATE INDEX attachments_by_sha256 ON attachments(sha256);
 )sql",
+    // 7: a revocation of all of a user's sessions names the newest one it ended.
+    R"sql(
+-- Sessions signed in after the revocation have larger ids and are not closed by it. NULL (entries
+-- written before this column): every connection of the user.
+ALTER TABLE revocations ADD COLUMN up_to_session INTEGER;
+)sql",
 };
 
 }  // namespace

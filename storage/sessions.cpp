@@ -121,7 +121,9 @@ std::int64_t revoke_user_sessions(Database& db, std::int64_t user_id, std::int64
       .bind(1, now_ms)
       .bind(2, user_id)
       .run();
-  db.prepare("INSERT INTO revocations (user_id, session_id, reason, at_ms) VALUES (?, NULL, ?, ?)")
+  db.prepare(
+        "INSERT INTO revocations (user_id, session_id, reason, at_ms, up_to_session) "
+        "VALUES (?1, NULL, ?2, ?3, (SELECT COALESCE(MAX(id), 0) FROM sessions WHERE user_id = ?1))")
       .bind(1, user_id)
       .bind(2, reason)
       .bind(3, now_ms)
@@ -131,8 +133,8 @@ std::int64_t revoke_user_sessions(Database& db, std::int64_t user_id, std::int64
 
 std::vector<Revocation> revocations_after(Database& db, std::int64_t after_id) {
   auto& st = db.prepare(
-      "SELECT id, user_id, session_id, reason FROM revocations WHERE id > ? ORDER BY id LIMIT "
-      "1000");
+      "SELECT id, user_id, session_id, reason, up_to_session FROM revocations WHERE id > ? ORDER "
+      "BY id LIMIT 1000");
   st.bind(1, after_id);
   std::vector<Revocation> out;
   while (st.step()) {
@@ -141,6 +143,7 @@ std::vector<Revocation> revocations_after(Database& db, std::int64_t after_id) {
     r.user_id = st.int64(1);
     if (!st.is_null(2)) r.session_id = st.int64(2);
     r.reason = st.text(3);
+    if (!st.is_null(4)) r.up_to_session = st.int64(4);
     out.push_back(std::move(r));
   }
   return out;

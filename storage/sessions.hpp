@@ -59,6 +59,9 @@ struct Revocation {
   std::int64_t user_id = 0;
   std::optional<std::int64_t> session_id;  // nullopt: every session of the user
   std::string reason;                      // "signed_out", "disabled", "revoked"
+  // Of every session of the user: the newest one this ended. A session signed in later is not
+  // concerned. nullopt: every connection of the user at the time it is applied.
+  std::optional<std::int64_t> up_to_session;
 };
 
 std::vector<Revocation> revocations_after(Database& db, std::int64_t after_id);

@@ -1,6 +1,9 @@
 // Sign-in, resume, sign-out and lockout over real TLS WebSocket.
+#include <sstream>
+
 #include <gtest/gtest.h>
 
+#include "server/admin_commands.hpp"
 #include "tests/support/protocol_helpers.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -119,6 +122,23 @@ TEST(Session, SignOutRevokesTheTokenAndClosesItsOtherConnections) {
   EXPECT_EQ(closed->code, 4002);
   auto c = server.connect();
   expect_error(c->request("session.resume", {{"token", token}}), "invalid_token");
+}
+
+TEST(Session, ARevocationFromTheConsoleEndsOnlyTheSessionsSignedInBeforeIt) {
+  // A poll interval long enough that the new sign-in is (almost always) served before the server
+  // has read the revocation, which is the order that used to close the new connection too.
+  TestServer server{[](server::ServerConfig& c) { c.timeouts.revocation_poll_ms = 300; }};
+  server.add_user("tanaka");
+  auto before = server.sign_in("tanaka");
+  std::ostringstream out, err;
+  ASSERT_EQ(server::user_revoke_sessions(server.config(), "tanaka", out, err), 0) << err.str();
+  auto after = server.sign_in("tanaka");
+
+  const auto closed = before->wait_closed(kWait);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->code, 4002);
+  // The watcher has applied the revocation; the session signed in after it is still served.
+  ok(after->request("room.list", nlohmann::json::object()));
 }
 
 }  // namespace

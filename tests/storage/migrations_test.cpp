@@ -42,8 +42,8 @@ class Migrations : public ::testing::Test {
   musubi::testing::TempDir dir_;
 };
 
-TEST_F(Migrations, LatestVersionIsSix) {
-  EXPECT_EQ(latest_schema_version(), 6);
+TEST_F(Migrations, LatestVersionIsSeven) {
+  EXPECT_EQ(latest_schema_version(), 7);
 }
 
 TEST_F(Migrations, FreshFileGetsTheLatestVersion) {
@@ -89,7 +89,7 @@ TEST_F(Migrations, FileWithNewerVersionIsRefusedAndLeftUntouched) {
     FAIL() << "migrate accepted a newer schema";
   } catch (const SqliteError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "database schema version 7 is newer than this build knows (6)");
+              "database schema version 8 is newer than this build knows (7)");
   }
   EXPECT_EQ(user_version(db), latest_schema_version() + 1);
   EXPECT_EQ(table_count(db), 0);

@@ -108,6 +108,34 @@ TEST_F(Sessions, RevokeUserRevokesOnlyThatUser) {
   EXPECT_EQ(revocations[0].reason, "revoked");
 }
 
+TEST_F(Sessions, RevokeUserNamesTheNewestSessionItEnded) {
+  insert_session(db_, tanaka_, hash_of(1), "a", 1, 100);
+  const auto newest = insert_session(db_, tanaka_, hash_of(2), "b", 1, 100);
+  const auto others = insert_session(db_, sato_, hash_of(3), "c", 1, 100);
+  revoke_user_sessions(db_, tanaka_, 10, "revoked");
+  // Signed in again afterwards: a later session, which that revocation does not end.
+  const auto again = insert_session(db_, tanaka_, hash_of(4), "a", 11, 100);
+  EXPECT_GT(again, newest);
+  EXPECT_FALSE(find_session(db_, again)->revoked);
+
+  revoke_user_sessions(db_, sato_, 12, "disabled");
+  revoke_user_sessions(db_, 999, 13, "revoked");  // no sessions at all
+  const auto revocations = revocations_after(db_, 0);
+  ASSERT_EQ(revocations.size(), 3u);
+  EXPECT_EQ(revocations[0].up_to_session, newest);
+  EXPECT_EQ(revocations[1].up_to_session, others);
+  EXPECT_EQ(revocations[2].up_to_session, 0);
+}
+
+TEST_F(Sessions, ASignOutNamesOnlyItsSession) {
+  const auto id = insert_session(db_, tanaka_, hash_of(1), "a", 1, 100);
+  ASSERT_TRUE(revoke_session(db_, id, 10, "signed_out"));
+  const auto revocations = revocations_after(db_, 0);
+  ASSERT_EQ(revocations.size(), 1u);
+  EXPECT_EQ(revocations[0].session_id, id);
+  EXPECT_EQ(revocations[0].up_to_session, std::nullopt);
+}
+
 TEST_F(Sessions, SessionAlreadyRevokedCannotBeRevokedAgainAfterUserRevocation) {
   const auto id = insert_session(db_, tanaka_, hash_of(1), "a", 1, 100);
   revoke_user_sessions(db_, tanaka_, 10, "disabled");

@@ -122,6 +122,8 @@ int main(int argc, char** argv) {
   add_run_options(signin_cmd, run_options);
   signin_cmd->add_option("--clients", signin.clients)->capture_default_str();
   signin_cmd->add_option("--duration", signin.seconds)->capture_default_str();
+  signin_cmd->add_option("--signins", signin.count, "stop after this many (0: run the duration)")
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);

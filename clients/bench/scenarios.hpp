@@ -61,7 +61,8 @@ nlohmann::json run_resume(BenchRun& run, const ResumeScenario& s);
 // connections.
 struct SigninScenario {
   int clients = 4;
-  double seconds = 10;
+  double seconds = 10;     // the run's length, or its limit with `count`
+  std::int64_t count = 0;  // > 0: stop after this many sign-ins
 };
 nlohmann::json run_signin(BenchRun& run, const SigninScenario& s);
 

@@ -57,6 +57,7 @@ json run_signin(BenchRun& run, const SigninScenario& s) {
     }
     latency.add(now_ns() - sent_ns[c.id()]);
     ++signins;
+    if (signins == s.count) running = false;
     signed_in[c.id()] = true;
     sign_out(c);
   });
@@ -69,7 +70,8 @@ json run_signin(BenchRun& run, const SigninScenario& s) {
   for (auto& c : run.clients()) {
     if (c->ready()) sign_in(*c);
   }
-  run.run_for(s.seconds);
+  run.run_until([&] { return !running; }, std::chrono::duration_cast<Clock::duration>(
+                                              std::chrono::duration<double>(s.seconds)));
   running = false;
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   out["signins"] = signins;

@@ -104,7 +104,7 @@ Outcome outcome(OperationResult result) {
 }
 
 storage::Revocation revocation_of(std::int64_t user_id, std::string_view reason) {
-  return storage::Revocation{0, user_id, std::nullopt, std::string(reason)};
+  return storage::Revocation{0, user_id, std::nullopt, std::string(reason), std::nullopt};
 }
 
 // The storage completion for an Outcome: replies first (so that someone resetting their own

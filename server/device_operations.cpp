@@ -75,7 +75,7 @@ void Connection::revoke_device(const protocol::Request& request) {
         // revocation watcher.
         if (revoked && *revoked) {
           apply_revocation(services_.registry,
-                           storage::Revocation{0, me.user_id, session, "revoked"});
+                           storage::Revocation{0, me.user_id, session, "revoked", std::nullopt});
         }
         on_strand([this, id, session, current, revoked] {
           if (!revoked) return reply_error(id, Errc::unavailable, "storage unavailable");

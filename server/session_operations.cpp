@@ -294,8 +294,8 @@ void Connection::sign_out(const protocol::Request& request) {
       },
       [this, keep = transport_.keep_alive(), id = request.id, me](std::optional<bool> done) {
         if (done) {
-          apply_revocation(services_.registry,
-                           storage::Revocation{0, me.user_id, me.session_id, "signed_out"});
+          apply_revocation(services_.registry, storage::Revocation{0, me.user_id, me.session_id,
+                                                                   "signed_out", std::nullopt});
         }
         on_strand([this, id, ok = done.has_value()] {
           if (!ok) return reply_error(id, Errc::unavailable, "storage unavailable");

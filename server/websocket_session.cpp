@@ -20,19 +20,21 @@ using websocket::Opcode;
 
 namespace {
 
+constexpr std::size_t kKiB = 1024;
+
 // One TLS record's worth of plaintext: what one write offers.
-constexpr std::size_t kRecordBytes = 16 * 1024;
+constexpr std::size_t kRecordBytes = 16 * kKiB;
 // What one turn reads from a socket before letting other connections run.
-constexpr std::size_t kReadBudget = 256 * 1024;
+constexpr std::size_t kReadBudget = 256 * kKiB;
 // A partial-frame buffer larger than this is released once empty.
-constexpr std::size_t kKeptReceiveCapacity = 4 * 1024;
+constexpr std::size_t kKeptReceiveCapacity = 4 * kKiB;
 
 // Per network thread: the buffers a read or a write fills and hands on within one call.
+constexpr std::size_t kReadBufferBytes = 64 * kKiB;
 char* read_buffer() {
-  thread_local std::array<char, 64 * 1024> buffer;
+  thread_local std::array<char, kReadBufferBytes> buffer;
   return buffer.data();
 }
-constexpr std::size_t kReadBufferBytes = 64 * 1024;
 
 char* record_buffer() {
   thread_local std::array<char, kRecordBytes> buffer;

@@ -167,7 +167,7 @@ void Connection::register_org(const protocol::Request& request) {
         r.result = org_view(org);
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::list_orgs(const protocol::Request& request) {
@@ -195,7 +195,7 @@ void Connection::list_orgs(const protocol::Request& request) {
         r.result = json{{"orgs", std::move(orgs)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::retire_org(const protocol::Request& request) {
@@ -230,7 +230,7 @@ void Connection::retire_org(const protocol::Request& request) {
           out.revoke.push_back(revocation_of(u.id, "disabled"));
         return out;
       },
-      finishing_then_revoking(services_.registry, finisher(request.id)));
+      finishing_then_revoking(services_.registry, finisher(request)));
 }
 
 void Connection::confirm_staff(const protocol::Request& request) {
@@ -273,7 +273,7 @@ void Connection::confirm_staff(const protocol::Request& request) {
         r.result = json{{"confirmed_on", today}, {"users", std::move(users)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::add_user(const protocol::Request& request) {
@@ -300,7 +300,7 @@ void Connection::add_user(const protocol::Request& request) {
   // Argon2id on the auth pool, then the insert on the writer. The password is hashed before the
   // rest is checked: only administrators get this far, and it saves a second trip to storage.
   boost::asio::post(services_.work_pool, [this, keep = transport_.keep_alive(), id = request.id,
-                                          me = *identity_, role = *role,
+                                          done = finisher(request), me = *identity_, role = *role,
                                           body = std::move(body)]() mutable {
     const std::string password = new_bootstrap_password();
     std::string hash;
@@ -342,7 +342,7 @@ void Connection::add_user(const protocol::Request& request) {
               {"one_time_password", password}};
           return r;
         },
-        finisher(id));
+        std::move(done));
   });
 }
 
@@ -375,7 +375,7 @@ void Connection::list_users(const protocol::Request& request) {
         r.result = json{{"users", std::move(users)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::disable_user(const protocol::Request& request) {
@@ -403,7 +403,7 @@ void Connection::disable_user(const protocol::Request& request) {
         out.revoke.push_back(revocation_of(user->id, "disabled"));
         return out;
       },
-      finishing_then_revoking(services_.registry, finisher(request.id)));
+      finishing_then_revoking(services_.registry, finisher(request)));
 }
 
 void Connection::enable_user(const protocol::Request& request) {
@@ -425,7 +425,7 @@ void Connection::enable_user(const protocol::Request& request) {
         r.result = json{{"login", user->login}, {"disabled", false}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::reset_signin(const protocol::Request& request) {
@@ -435,7 +435,8 @@ void Connection::reset_signin(const protocol::Request& request) {
     return finish(request.id, OperationResult::failure(Errc::forbidden, kAdministratorsOnly));
   }
   boost::asio::post(services_.work_pool, [this, keep = transport_.keep_alive(), id = request.id,
-                                          me = *identity_, body = std::move(body)]() mutable {
+                                          done = finisher(request), me = *identity_,
+                                          body = std::move(body)]() mutable {
     const std::string password = new_bootstrap_password();
     std::string hash;
     try {
@@ -463,7 +464,7 @@ void Connection::reset_signin(const protocol::Request& request) {
           out.revoke.push_back(revocation_of(user->id, "revoked"));
           return out;
         },
-        finishing_then_revoking(services_.registry, finisher(id)));
+        finishing_then_revoking(services_.registry, std::move(done)));
   });
 }
 
@@ -489,7 +490,7 @@ void Connection::revoke_user_sessions(const protocol::Request& request) {
         out.revoke.push_back(revocation_of(user->id, "revoked"));
         return out;
       },
-      finishing_then_revoking(services_.registry, finisher(request.id)));
+      finishing_then_revoking(services_.registry, finisher(request)));
 }
 
 void Connection::search_directory(const protocol::Request& request) {
@@ -518,7 +519,7 @@ void Connection::search_directory(const protocol::Request& request) {
                         {"truncated", found.size() > static_cast<std::size_t>(kDirectoryLimit)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 }  // namespace musubi::server

@@ -45,7 +45,7 @@ void Connection::post_announcement(const protocol::Request& request) {
         r.notify_all(recipients, protocol::event::announcement, view);
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::list_announcements(const protocol::Request& request) {
@@ -73,7 +73,7 @@ void Connection::list_announcements(const protocol::Request& request) {
         r.result = json{{"announcements", std::move(list)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::mark_announcements_read(const protocol::Request& request) {
@@ -94,7 +94,7 @@ void Connection::mark_announcements_read(const protocol::Request& request) {
             json{{"marked", marked}, {"unread", storage::count_unread_announcements(db, user_id)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 }  // namespace musubi::server

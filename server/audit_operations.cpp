@@ -79,7 +79,7 @@ void Connection::list_audit(const protocol::Request& request) {
                                                   request_summary(body)};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 }  // namespace musubi::server

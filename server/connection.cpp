@@ -16,6 +16,7 @@
 #include "server/connection_registry.hpp"
 #include "server/emergency_escalator.hpp"
 #include "server/log.hpp"
+#include "server/request_latency.hpp"
 #include "server/room_hub.hpp"
 #include "storage/audit.hpp"
 #include "storage/store.hpp"
@@ -220,14 +221,25 @@ void Connection::become(Identity identity) {
 
 namespace musubi::server {
 
-void Connection::finish(const json& id, std::optional<OperationResult> result) {
+void Connection::finish(const json& id, std::optional<OperationResult> result,
+                        std::optional<Handoff> handoff) {
+  // Measured as the reply is queued, on the strand: the storage queue, the work and the way back.
+  auto timed = [this, handoff = std::move(handoff)] {
+    if (handoff) {
+      services_.request_latency.record(handoff->op, std::chrono::steady_clock::now() - handoff->at);
+    }
+  };
   if (!result) {
-    on_strand([this, id] { reply_error(id, Errc::unavailable, "storage unavailable; retry"); });
+    on_strand([this, id, timed] {
+      reply_error(id, Errc::unavailable, "storage unavailable; retry");
+      timed();
+    });
     return;
   }
   if (result->error) {
-    on_strand([this, id, code = *result->error, message = std::move(result->message)] {
+    on_strand([this, id, timed, code = *result->error, message = std::move(result->message)] {
       reply_error(id, code, message);
+      timed();
     });
     return;
   }
@@ -243,13 +255,15 @@ void Connection::finish(const json& id, std::optional<OperationResult> result) {
   if (const auto& due = result->escalation) {
     services_.escalator.schedule(due->emergency_id, due->at_ms);
   }
-  on_strand([this, id, body = std::move(result->result), text = std::move(result->result_text)] {
-    if (text.empty()) {
-      reply_ok(id, body);
-    } else {
-      send(protocol::encode_ok_text(id, text));
-    }
-  });
+  on_strand(
+      [this, id, timed, body = std::move(result->result), text = std::move(result->result_text)] {
+        if (text.empty()) {
+          reply_ok(id, body);
+        } else {
+          send(protocol::encode_ok_text(id, text));
+        }
+        timed();
+      });
   deliver(*result, services_.hub, services_.registry);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -173,11 +174,19 @@ class Connection {
 
   // Any thread, after storage work: replies to the request, then delivers to others what the
   // work committed (so that the author has its ack before the room sees the event).
-  void finish(const nlohmann::json& id, std::optional<OperationResult> result);
-  // The storage completion that calls finish().
-  auto finisher(const nlohmann::json& id) {
-    return [this, keep = transport_.keep_alive(), id](std::optional<OperationResult> result) {
-      finish(id, std::move(result));
+  // `handoff`: when the request was handed to storage, for the latency of its reply.
+  struct Handoff {
+    std::string op;
+    std::chrono::steady_clock::time_point at;
+  };
+  void finish(const nlohmann::json& id, std::optional<OperationResult> result,
+              std::optional<Handoff> handoff = std::nullopt);
+  // The storage completion that calls finish(). Made as the request is handed off.
+  auto finisher(const protocol::Request& request) {
+    return [this, keep = transport_.keep_alive(), id = request.id,
+            handoff = Handoff{request.op, std::chrono::steady_clock::now()}](
+               std::optional<OperationResult> result) mutable {
+      finish(id, std::move(result), std::move(handoff));
     };
   }
 

@@ -43,7 +43,7 @@ void Connection::list_devices(const protocol::Request& request) {
         r.result = json{{"devices", std::move(devices)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::revoke_device(const protocol::Request& request) {

@@ -30,7 +30,7 @@ void Connection::raise_emergency(const protocol::Request& request) {
                                        std::get<storage::Membership>(writable), body.note, now_ms(),
                                        step_ms);
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::emergency_status(const protocol::Request& request) {
@@ -57,7 +57,7 @@ void Connection::emergency_status(const protocol::Request& request) {
                                                   "seq=" + std::to_string(e->seq)};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::close_emergency(const protocol::Request& request) {
@@ -71,7 +71,7 @@ void Connection::close_emergency(const protocol::Request& request) {
         return end_emergency(db, Actor{me.user_id, {me.login, me.name}}, *room, body.emergency,
                              body.outcome, body.note, now_ms());
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 }  // namespace musubi::server

@@ -139,6 +139,7 @@ void HttpSession::handle(HttpRequest request) {
     snapshot.storage_commits = writer.commits;
     snapshot.storage_write_jobs = writer.jobs;
     snapshot.storage_failed_write_jobs = writer.failed_jobs;
+    snapshot.request_latency = services_.request_latency.snapshot();
     return write(text_response(request, http::status::ok, "text/plain; version=0.0.4",
                                render_metrics(snapshot)));
   }

@@ -95,7 +95,7 @@ void Connection::post(const protocol::Request& request) {
                         {"notified", notified}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::history(const protocol::Request& request) {
@@ -133,7 +133,7 @@ void Connection::history(const protocol::Request& request) {
                                  " events=" + std::to_string(events.size())};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 }  // namespace musubi::server

@@ -2,6 +2,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "server/request_latency.hpp"
 
 namespace musubi::server {
 
@@ -13,6 +16,7 @@ struct MetricsSnapshot {
   std::uint64_t storage_commits = 0;
   std::uint64_t storage_write_jobs = 0;
   std::uint64_t storage_failed_write_jobs = 0;
+  std::vector<RequestLatency::Histogram> request_latency;  // by operation
 };
 
 // Prometheus text exposition format (version 0.0.4).

@@ -41,7 +41,7 @@ void Connection::list_inbox(const protocol::Request& request) {
                         {"unread", storage::count_unread_notifications(db, user_id)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::mark_inbox_read(const protocol::Request& request) {
@@ -56,7 +56,7 @@ void Connection::mark_inbox_read(const protocol::Request& request) {
             json{{"marked", marked}, {"unread", storage::count_unread_notifications(db, user_id)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::acknowledge(const protocol::Request& request) {
@@ -96,7 +96,7 @@ void Connection::acknowledge(const protocol::Request& request) {
         }
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::acknowledgements(const protocol::Request& request) {
@@ -147,7 +147,7 @@ void Connection::acknowledgements(const protocol::Request& request) {
         r.result = json{{"room", room->public_id}, {"entries", std::move(list)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 }  // namespace musubi::server

@@ -63,7 +63,7 @@ void Connection::register_patient(const protocol::Request& request) {
         r.result = patient_view(p, std::nullopt);
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::get_patient(const protocol::Request& request) {
@@ -79,7 +79,7 @@ void Connection::get_patient(const protocol::Request& request) {
         r.result = patient_view(*p, storage::latest_consent(db, p->id));
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::list_patients(const protocol::Request& request) {
@@ -93,7 +93,7 @@ void Connection::list_patients(const protocol::Request& request) {
         r.result = json{{"patients", std::move(patients)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::record_consent(const protocol::Request& request) {
@@ -114,7 +114,7 @@ void Connection::record_consent(const protocol::Request& request) {
         r.result = patient_view(*p, consent);
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 }  // namespace musubi::server

@@ -58,7 +58,7 @@ void Connection::mark_read(const protocol::Request& request) {
         }
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::read_state(const protocol::Request& request) {
@@ -82,7 +82,7 @@ void Connection::read_state(const protocol::Request& request) {
                         {"members", std::move(members)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::share_read_state(const protocol::Request& request) {
@@ -104,7 +104,7 @@ void Connection::share_read_state(const protocol::Request& request) {
         r.result = json{{"room", room.public_id}, {"shared", body.shared}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 }  // namespace musubi::server

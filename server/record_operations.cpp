@@ -155,7 +155,7 @@ void Connection::post_record(const protocol::Request& request) {
                         {"notified", notified}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::correct(const protocol::Request& request) {
@@ -212,7 +212,7 @@ void Connection::correct(const protocol::Request& request) {
             {"room", room->public_id}, {"seq", seq}, {"revises", body.seq}, {"notified", notified}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::withdraw(const protocol::Request& request) {
@@ -237,7 +237,7 @@ void Connection::withdraw(const protocol::Request& request) {
             {"room", room->public_id}, {"seq", r.broadcasts.back()->seq}, {"withdraws", body.seq}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::current_plan(const protocol::Request& request) {
@@ -257,7 +257,7 @@ void Connection::current_plan(const protocol::Request& request) {
         r.read_audit = OperationResult::ReadAudit{user_id, "plan.read", membership->room_id, ""};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::export_fhir(const protocol::Request& request) {
@@ -309,7 +309,7 @@ void Connection::export_fhir(const protocol::Request& request) {
             "seq=" + std::to_string(body.seq) + " revision=" + std::to_string(facts.revision_seq));
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 }  // namespace musubi::server

@@ -232,7 +232,7 @@ void Connection::file_request(const protocol::Request& request) {
         out.notify_all(parties(db, r), protocol::event::request_updated, out.result);
         return out;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::list_requests(const protocol::Request& request) {
@@ -246,7 +246,7 @@ void Connection::list_requests(const protocol::Request& request) {
         out.result = json{{"requests", std::move(list)}};
         return out;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::get_request(const protocol::Request& request) {
@@ -262,7 +262,7 @@ void Connection::get_request(const protocol::Request& request) {
         out.result = request_view(db, *r);
         return out;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::act_on_request(const protocol::Request& request) {
@@ -349,7 +349,7 @@ void Connection::act_on_request(const protocol::Request& request) {
         out.notify_all(everyone, protocol::event::request_updated, out.result);
         return out;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 }  // namespace musubi::server

@@ -54,7 +54,7 @@ void Connection::list_rooms(const protocol::Request& request) {
         r.result = json{{"rooms", std::move(rooms)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::room_info(const protocol::Request& request) {
@@ -87,7 +87,7 @@ void Connection::room_info(const protocol::Request& request) {
         }
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::close_room(const protocol::Request& request) {
@@ -115,7 +115,7 @@ void Connection::close_room(const protocol::Request& request) {
         r.result = json{{"room", room->public_id}, {"seq", r.broadcasts.back()->seq}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::add_member(const protocol::Request& request) {
@@ -155,7 +155,7 @@ void Connection::add_member(const protocol::Request& request) {
                  room_notice(*room, storage::to_string(role)));
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::remove_member(const protocol::Request& request) {
@@ -197,7 +197,7 @@ void Connection::remove_member(const protocol::Request& request) {
                  json{{"room", room->public_id}, {"seq", seq}, {"by", me.login}}, room->room_id);
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::list_members(const protocol::Request& request) {
@@ -220,7 +220,7 @@ void Connection::list_members(const protocol::Request& request) {
             json{{"room", room}, {"title", membership->title}, {"members", std::move(members)}};
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 }  // namespace musubi::server

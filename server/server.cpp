@@ -135,6 +135,7 @@ Server::Server(ServerConfig config)
                                                   signin_throttle_,
                                                   body_limits(config_.limits),
                                                   peers_,
+                                                  request_latency_,
                                                   {}});
   const net::ip::tcp::endpoint endpoint(net::ip::make_address(address.host), address.port);
   // With one network thread nothing runs concurrently: connections need no strand of their own,

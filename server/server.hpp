@@ -19,6 +19,7 @@
 #include "server/connections_per_address.hpp"
 #include "server/live_sockets.hpp"
 #include "server/password_hasher.hpp"
+#include "server/request_latency.hpp"
 #include "server/room_hub.hpp"
 #include "server/services.hpp"
 #include "server/signin_throttle.hpp"
@@ -64,6 +65,7 @@ class Server {
   LiveSockets live_;
   ConnectionsPerAddress peers_{config_.limits.max_connections_per_address};
   SigninThrottle signin_throttle_{address_throttle_policy(config_.limits)};
+  RequestLatency request_latency_;
   boost::asio::ssl::context tls_;
   std::unique_ptr<Services> services_;
   boost::asio::thread_pool work_pool_;

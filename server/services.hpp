@@ -22,6 +22,7 @@ class BlobStore;
 class EmergencyEscalator;
 class ConnectionsPerAddress;
 class SigninThrottle;
+class RequestLatency;
 
 // What request handlers share, owned by the Server and outliving every connection.
 struct Services {
@@ -38,6 +39,7 @@ struct Services {
   SigninThrottle& signin_throttle;  // failed sign-ins per address
   protocol::BodyLimits body_limits;
   const ConnectionsPerAddress& peers;        // for /metrics
+  RequestLatency& request_latency;           // for /metrics
   std::vector<std::string> allowed_origins;  // for browser upgrades
 };
 

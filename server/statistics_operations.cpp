@@ -177,7 +177,7 @@ void Connection::statistics(const protocol::Request& request) {
         r.result = summary_json(range, query, storage::collect_statistics(db, query));
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 }  // namespace musubi::server

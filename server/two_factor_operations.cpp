@@ -54,7 +54,7 @@ void Connection::totp_enroll(const protocol::Request& request) {
         r.result = std::move(reply);
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::totp_confirm(const protocol::Request& request) {
@@ -114,7 +114,7 @@ void Connection::totp_disable(const protocol::Request& request) {
         storage::append_audit(db, now, me.user_id, "two_factor.disabled", std::nullopt, "");
         return OperationResult{};
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 void Connection::renew_recovery_codes(const protocol::Request& request) {
@@ -137,7 +137,7 @@ void Connection::renew_recovery_codes(const protocol::Request& request) {
         r.result = issue_recovery_codes(db, me.user_id);
         return r;
       },
-      finisher(request.id));
+      finisher(request));
 }
 
 }  // namespace musubi::server

@@ -146,6 +146,24 @@ TEST(Http, MetricsCountConnectionsAndCommits) {
   EXPECT_EQ(res.body.find("sato"), std::string::npos);  // counts only
 }
 
+TEST(Http, MetricsTimeTheRequestsAnsweredThroughStorage) {
+  TestServer server;
+  server.add_user("sato");
+  auto c = server.sign_in("sato");
+  const auto room = create_room(server, *c, "room");
+  for (int i = 0; i < 3; ++i)
+    ok(c->request("room.history", {{"room", room}}));
+  expect_error(c->request("room.history", {{"room", "r_nonexistent"}}), "not_found");
+  const auto body = https_get(server, "/metrics").body;
+  // Every reply is counted, refusals too; none of them as slow as 2.5 s.
+  EXPECT_NE(body.find("musubi_request_duration_seconds_count{op=\"room.history\"} 4\n"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("musubi_request_duration_seconds_bucket{op=\"room.history\",le=\"2.5\"} 4\n"),
+            std::string::npos)
+      << body;
+}
+
 TEST(Http, OnlyGetIsAllowedOnTheProbes) {
   TestServer server;
   net::io_context ioc;

@@ -42,6 +42,21 @@ TEST_F(ConnectionRegistryTest, EmptyRegistry) {
   EXPECT_TRUE(registry_.of_session(1, 1).empty());
 }
 
+TEST_F(ConnectionRegistryTest, UpToASessionLeavesOutTheLaterOnes) {
+  auto before = fakes_.make();
+  auto same = fakes_.make();
+  auto after = fakes_.make();
+  registry_.add(1, 10, before);
+  registry_.add(1, 12, same);
+  registry_.add(1, 13, after);
+  const auto ended = registry_.of_user(1, 12);
+  ASSERT_EQ(ended.size(), 2u);
+  EXPECT_TRUE(contains(ended, before));
+  EXPECT_TRUE(contains(ended, same));
+  EXPECT_TRUE(registry_.of_user(1, 9).empty());
+  EXPECT_EQ(registry_.of_user(1).size(), 3u);
+}
+
 TEST_F(ConnectionRegistryTest, FindsEveryDeviceOfAUser) {
   auto phone = fakes_.make();
   auto laptop = fakes_.make();

@@ -38,8 +38,8 @@ void latency_histograms(std::string& out, const std::vector<RequestLatency::Hist
   out += "# HELP ";
   out += name;
   out +=
-      " Requests answered through storage, per operation: from dispatch to the reply queued "
-      "on the connection.\n# TYPE ";
+      " Requests answered through storage, per operation: from hand-off to storage to the reply "
+      "queued on the connection.\n# TYPE ";
   out += name;
   out += " histogram\n";
   // One sample line: name, suffix, {op="...", and le="..." when given}, value.

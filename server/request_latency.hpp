@@ -13,9 +13,9 @@
 
 namespace musubi::server {
 
-// How long the server took over each operation's requests, from dispatch to the reply queued on
-// the connection, in fixed buckets (a Prometheus histogram). It is the server's own share of a
-// request's latency: the storage queue and the query, not the client's or the network's time.
+// How long the server took over each operation's requests, from the hand-off to storage to the
+// reply queued on the connection, in fixed buckets (a Prometheus histogram): the storage queue, the
+// work and the way back; not the client's, the network's or the socket's time.
 class RequestLatency {
  public:
   // Upper bounds of the buckets, in seconds; one more bucket counts the rest (+Inf).

@@ -22,12 +22,12 @@ namespace ssl = boost::asio::ssl;
 
 namespace {
 constexpr std::uint32_t kHeaderLimit = 8 * 1024;
-constexpr std::uint64_t kBodyLimit = 8U * 1024;  // only uploads take a body
+constexpr std::uint64_t kBodyLimit = std::uint64_t{8} * 1024;  // only uploads take a body
 // What the read buffer may hold. Beast moves a body into the request as it parses, so the buffer
 // only holds what the parser needs whole: a header (8 KiB at most) or a chunk's size line, which
 // Beast 1.81 does not bound. Without a limit, a client sending one endless chunk line grows it
 // until the request times out. 64 KiB is Beast's own read size.
-constexpr std::size_t kReadBufferLimit = 64 * 1024;
+constexpr std::size_t kReadBufferLimit = std::size_t{64} * 1024;
 }  // namespace
 
 HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, ssl::context& tls,
@@ -117,7 +117,7 @@ void HttpSession::handle(HttpRequest request) {
     if (auto refusal = refuse_upgrade(request, services_.allowed_origins)) {
       return write(std::move(*refusal));
     }
-    return upgrade(std::move(request));
+    return upgrade(request);
   }
   if (target == Route::not_found) {
     return write(error_response(request, http::status::not_found, "not_found", "no such path"));
@@ -167,7 +167,7 @@ void HttpSession::handle(HttpRequest request) {
   }
 }
 
-void HttpSession::upgrade(HttpRequest request) {
+void HttpSession::upgrade(const HttpRequest& request) {
   handed_over_ = true;
   deadline_.cancel();
   live_.remove(this);

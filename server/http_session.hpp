@@ -41,7 +41,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
   void on_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle(HttpRequest request);
-  void upgrade(HttpRequest request);
+  void upgrade(const HttpRequest& request);
   void write(HttpResponse response);
   void write(FileResponse response);
   // Answers without reading the rest of the request, then closes the connection.

@@ -23,8 +23,8 @@ void apply_revocation(ConnectionRegistry& registry, const storage::Revocation& r
     c->post_close(code, reason);
 }
 
-RevocationWatcher::RevocationWatcher(boost::asio::any_io_executor executor, storage::Store& store,
-                                     ConnectionRegistry& registry,
+RevocationWatcher::RevocationWatcher(const boost::asio::any_io_executor& executor,
+                                     storage::Store& store, ConnectionRegistry& registry,
                                      std::chrono::milliseconds interval)
     : timer_(executor), store_(store), registry_(registry), interval_(interval) {}
 

@@ -24,7 +24,7 @@ void apply_revocation(ConnectionRegistry& registry, const storage::Revocation& r
 // process against the same database, closes the affected connections within one poll interval.
 class RevocationWatcher : public std::enable_shared_from_this<RevocationWatcher> {
  public:
-  RevocationWatcher(boost::asio::any_io_executor executor, storage::Store& store,
+  RevocationWatcher(const boost::asio::any_io_executor& executor, storage::Store& store,
                     ConnectionRegistry& registry, std::chrono::milliseconds interval);
 
   void start();  // reads the current end of the table, then polls

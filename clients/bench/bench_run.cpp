@@ -57,8 +57,8 @@ bool BenchRun::run_until(const std::function<bool()>& done, Clock::duration limi
   return true;
 }
 
-void BenchRun::run_for(double seconds) {
-  run_until([] { return false; },
+void BenchRun::run_for(double seconds, const std::function<bool()>& done) {
+  run_until(done,
             std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
 }
 

@@ -50,8 +50,9 @@ class BenchRun {
 
   // Runs handlers until `done()` or the deadline; false at the deadline.
   bool run_until(const std::function<bool()>& done, Clock::duration limit);
-  // Runs handlers for `seconds`.
-  void run_for(double seconds);
+  // Runs handlers for `seconds`, or until `done()` if that comes first.
+  void run_for(
+      double seconds, const std::function<bool()>& done = [] { return false; });
 
   // The server's /proc figures, or nullopt without a pid.
   std::optional<ProcessSample> sample_server() const { return sample_process(options_.server_pid); }

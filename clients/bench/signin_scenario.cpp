@@ -70,8 +70,7 @@ json run_signin(BenchRun& run, const SigninScenario& s) {
   for (auto& c : run.clients()) {
     if (c->ready()) sign_in(*c);
   }
-  run.run_until([&] { return !running; }, std::chrono::duration_cast<Clock::duration>(
-                                              std::chrono::duration<double>(s.seconds)));
+  run.run_for(s.seconds, [&] { return !running; });
   running = false;
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   out["signins"] = signins;

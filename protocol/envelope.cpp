@@ -8,6 +8,9 @@ using nlohmann::json;
 
 namespace {
 
+// Room for an envelope's keys and a request id, so that most frames are written in one allocation.
+constexpr std::size_t kEnvelopeBytes = 128;
+
 bool valid_id(const json& id) {
   if (id.is_string()) {
     const auto& s = id.get_ref<const std::string&>();
@@ -17,10 +20,6 @@ bool valid_id(const json& id) {
 }
 
 }  // namespace
-
-std::string dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
 
 std::variant<Request, DecodeError> decode_request(std::string_view text, std::size_t max_depth) {
   if (json_nesting_depth(text, max_depth) > max_depth) {
@@ -59,25 +58,52 @@ std::variant<Request, DecodeError> decode_request(std::string_view text, std::si
   return request;
 }
 
+// Every frame is written as text, in the key order a json object would dump in (std::map: sorted),
+// so that a reply reads the same whichever way it was built.
 std::string encode_ok(const json& id, const json& result) {
-  return dump(json{{"id", id}, {"ok", true}, {"result", result}});
+  std::string out;
+  out.reserve(kEnvelopeBytes);
+  out += R"({"id":)";
+  append_json(out, id);
+  out += R"(,"ok":true,"result":)";
+  append_json(out, result);
+  out += '}';
+  return out;
 }
 
 std::string encode_ok_text(const json& id, std::string_view result_json) {
-  // The key order of encode_ok(): id, ok, result.
-  std::string out = R"({"id":)" + dump(id) + R"(,"ok":true,"result":)";
+  std::string out;
+  out.reserve(kEnvelopeBytes + result_json.size());
+  out += R"({"id":)";
+  append_json(out, id);
+  out += R"(,"ok":true,"result":)";
   out += result_json;
   out += '}';
   return out;
 }
 
 std::string encode_error(const json& id, Errc code, std::string_view message) {
-  return dump(json{
-      {"id", id}, {"ok", false}, {"error", {{"code", to_string(code)}, {"message", message}}}});
+  std::string out;
+  out.reserve(kEnvelopeBytes + message.size());
+  out += R"({"error":{"code":)";
+  append_json_string(out, to_string(code));
+  out += R"(,"message":)";
+  append_json_string(out, message);
+  out += R"(},"id":)";
+  append_json(out, id);
+  out += R"(,"ok":false})";
+  return out;
 }
 
 std::string encode_event(std::string_view name, const json& body) {
-  return dump(json{{"event", name}, {"body", body}});
+  std::string out;
+  out.reserve(kEnvelopeBytes);
+  out += R"({"body":)";
+  append_json(out, body);
+  out += R"(,"event":)";
+  append_json_string(out, name);
+  out += '}';
+  return out;
 }
 
 std::variant<ServerFrame, DecodeError> decode_server_frame(std::string_view text) {

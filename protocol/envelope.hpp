@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/error_code.hpp"
+#include "protocol/json_text.hpp"
 
 namespace musubi::protocol {
 
@@ -54,8 +55,5 @@ struct ServerFrame {
 
 // Parses a server frame; nullopt-like failure is reported as a DecodeError.
 std::variant<ServerFrame, DecodeError> decode_server_frame(std::string_view text);
-
-// Compact JSON text; invalid UTF-8 (which decode_request never lets in) is replaced, not thrown.
-std::string dump(const nlohmann::json& value);
 
 }  // namespace musubi::protocol

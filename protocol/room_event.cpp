@@ -1,6 +1,7 @@
 #include "protocol/room_event.hpp"
 
 #include "protocol/envelope.hpp"
+#include "protocol/json_text.hpp"
 #include "protocol/timestamp.hpp"
 
 namespace musubi::protocol {
@@ -38,17 +39,17 @@ bool is_object_text(std::string_view content) {
 void append_body_text(std::string& out, const RoomEvent& event, std::string_view content) {
   const auto fields = content.substr(1, content.size() - 2);
   out += R"({"author":{"login":)";
-  out += dump(event.author.login);
+  append_json_string(out, event.author.login);
   out += R"(,"name":)";
-  out += dump(event.author.name);
+  append_json_string(out, event.author.name);
   out += R"(},"room":)";
-  out += dump(event.room);
+  append_json_string(out, event.room);
   out += R"(,"seq":)";
   out += std::to_string(event.seq);
   out += R"(,"ts":")";
   out += format_timestamp(event.ts_ms);
   out += R"(","type":)";
-  out += dump(event.type);
+  append_json_string(out, event.type);
   if (!fields.empty()) {
     out += ',';
     out += fields;

@@ -2,6 +2,7 @@
 #include <variant>
 
 #include "protocol/envelope.hpp"
+#include "protocol/json_text.hpp"
 #include "protocol/room_event.hpp"
 #include "protocol/timestamp.hpp"
 #include "server/clock.hpp"
@@ -70,7 +71,8 @@ void Connection::post(const protocol::Request& request) {
         auto addressed = address_post(db, room->room_id, me.user_id, body.addressing, false);
         if (auto* refusal = std::get_if<OperationResult>(&addressed)) return std::move(*refusal);
         const auto& addressing = std::get<AddressedPost>(addressed);
-        json content = {{"text", std::move(body.text)}};
+        json content = json::object();
+        content["text"] = std::move(body.text);
         if (!files.empty()) {
           content["attachments"] = json::array();
           for (const auto& a : files)
@@ -89,10 +91,18 @@ void Connection::post(const protocol::Request& request) {
         for (const auto& a : files)
           storage::attach_to_event(db, a.id, seq);
         const auto notified = addressing.notify(db, r, room->room_id, seq, now);
-        r.result = json{{"room", room->public_id},
-                        {"seq", seq},
-                        {"ts", protocol::format_timestamp(now)},
-                        {"notified", notified}};
+        // Written as text (keys in the order a json object dumps them): every post is acked.
+        auto& reply = r.result_text;
+        reply.reserve(128);
+        reply += R"({"notified":)";
+        reply += std::to_string(notified);
+        reply += R"(,"room":)";
+        protocol::append_json_string(reply, room->public_id);
+        reply += R"(,"seq":)";
+        reply += std::to_string(seq);
+        reply += R"(,"ts":")";
+        reply += protocol::format_timestamp(now);
+        reply += R"("})";
         return r;
       },
       finisher(request));

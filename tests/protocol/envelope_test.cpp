@@ -249,6 +249,32 @@ TEST(EncodeEvent, ExactText) {
             R"({"body":{"room":"abc"},"event":"room.added"})");
 }
 
+TEST(Encoders, WriteWhatTheJsonObjectWouldDump) {
+  // The encoders write text directly; a reader must not be able to tell from the json-built form.
+  const auto as_json = [](const json& value) {
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  };
+  const json ids[] = {0, 18446744073709551615ULL, "7", std::string(64, 'i'), "識別子"};
+  const std::string messages[] = {"", "田中様の記録\n", std::string("bad \xff byte"),
+                                  std::string(300, 'm') + "\"\t"};
+  const json result = {{"events", json::array({json{{"text", std::string(500, 't')}}})},
+                       {"has_more", false}};
+  for (const auto& id : ids) {
+    EXPECT_EQ(encode_ok(id, result), as_json(json{{"id", id}, {"ok", true}, {"result", result}}));
+    EXPECT_EQ(encode_ok_text(id, as_json(result)),
+              as_json(json{{"id", id}, {"ok", true}, {"result", result}}));
+    for (const auto& message : messages) {
+      EXPECT_EQ(
+          encode_error(id, Errc::conflict, message),
+          as_json(json{
+              {"id", id}, {"ok", false}, {"error", {{"code", "conflict"}, {"message", message}}}}));
+    }
+  }
+  for (const auto& name : {"room.added", "通知"}) {
+    EXPECT_EQ(encode_event(name, result), as_json(json{{"event", name}, {"body", result}}));
+  }
+}
+
 TEST(Dump, ReplacesInvalidUtf8InsteadOfThrowing) {
   const json value = std::string(
       "a\xff"

@@ -1,0 +1,72 @@
+// How many heap allocations the frames of the delivery path cost. Every post is acked and every
+// event written once per post; these budgets keep them from sliding back to a json tree per frame.
+// Counted by replacing the global operator new for this test program (the count is per thread).
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "protocol/envelope.hpp"
+#include "protocol/json_text.hpp"
+#include "protocol/room_event.hpp"
+
+namespace {
+thread_local std::size_t allocations = 0;
+}  // namespace
+
+void* operator new(std::size_t size) {
+  ++allocations;
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+namespace musubi::protocol {
+namespace {
+
+using nlohmann::json;
+
+// Allocations made by f, after a first call has warmed this thread's scratch text.
+template <class F>
+std::size_t allocations_of(F f) {
+  f();
+  const auto before = allocations;
+  f();
+  return allocations - before;
+}
+
+TEST(AllocationBudget, AReplyWithItsResultAlreadyTextIsOneAllocation) {
+  const json id = "post-17";
+  const std::string result =
+      R"({"notified":0,"room":"r-4f1c","seq":1042,"ts":"2026-12-06T09:00:00.000Z"})";
+  EXPECT_EQ(allocations_of([&] { return encode_ok_text(id, result); }), 1U);
+}
+
+TEST(AllocationBudget, AReplyBuiltAsJsonIsOneAllocationForTheFrame) {
+  const json id = "post-17";
+  const json result = {{"room", "r-4f1c"}, {"seq", 1042}, {"duplicate", true}};
+  EXPECT_EQ(allocations_of([&] { return encode_ok(id, result); }), 1U);
+}
+
+TEST(AllocationBudget, ALiveEventIsTheFrameAndItsTimestamp) {
+  const RoomEvent header{"r-4f1c", 1042, 1'764'000'000'000, "message", {"tanaka", "田中 花子"}, {}};
+  const std::string content = R"({"text":")" + std::string(200, 'x') + R"("})";
+  // The frame's text, and format_timestamp's string.
+  EXPECT_LE(allocations_of([&] { return encode_room_event_text(header, content); }), 2U);
+}
+
+TEST(AllocationBudget, DumpIsOneAllocationForItsResult) {
+  const json content = {{"text", std::string(200, 'x')}, {"to", json::array({"a", "b"})}};
+  EXPECT_EQ(allocations_of([&] { return dump(content); }), 1U);
+}
+
+}  // namespace
+}  // namespace musubi::protocol

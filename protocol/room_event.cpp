@@ -47,7 +47,7 @@ void append_body_text(std::string& out, const RoomEvent& event, std::string_view
   out += R"(,"seq":)";
   out += std::to_string(event.seq);
   out += R"(,"ts":")";
-  out += format_timestamp(event.ts_ms);
+  append_timestamp(out, event.ts_ms);
   out += R"(","type":)";
   append_json_string(out, event.type);
   if (!fields.empty()) {

@@ -5,7 +5,7 @@
 
 namespace musubi::protocol {
 
-std::string format_timestamp(std::int64_t unix_ms) {
+void append_timestamp(std::string& out, std::int64_t unix_ms) {
   std::int64_t seconds = unix_ms / 1000;
   std::int64_t millis = unix_ms % 1000;
   if (millis < 0) {
@@ -16,10 +16,16 @@ std::string format_timestamp(std::int64_t unix_ms) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(millis));
-  return buf;
+  const int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                              tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                              tm.tm_sec, static_cast<int>(millis));
+  out.append(buf, static_cast<std::size_t>(n));
+}
+
+std::string format_timestamp(std::int64_t unix_ms) {
+  std::string out;
+  append_timestamp(out, unix_ms);
+  return out;
 }
 
 std::optional<std::int64_t> parse_timestamp(std::string_view text) {

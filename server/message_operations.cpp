@@ -101,7 +101,7 @@ void Connection::post(const protocol::Request& request) {
         reply += R"(,"seq":)";
         reply += std::to_string(seq);
         reply += R"(,"ts":")";
-        reply += protocol::format_timestamp(now);
+        protocol::append_timestamp(reply, now);
         reply += R"("})";
         return r;
       },

@@ -88,5 +88,15 @@ TEST(ParseTimestamp, RefusesTrailingTextAndOutOfRangeFields) {
   EXPECT_EQ(parse_timestamp("2026-11-24T25:04:05.123Z"), std::nullopt);
 }
 
+TEST(Timestamp, AppendWritesTheSameTextAfterWhatIsThere) {
+  std::string out = R"({"ts":")";
+  append_timestamp(out, 1'764'990'245'007);
+  EXPECT_EQ(out, R"({"ts":")" + format_timestamp(1'764'990'245'007));
+  EXPECT_EQ(format_timestamp(1'764'990'245'007), "2025-12-06T03:04:05.007Z");
+  std::string before_epoch;
+  append_timestamp(before_epoch, -1);
+  EXPECT_EQ(before_epoch, "1969-12-31T23:59:59.999Z");
+}
+
 }  // namespace
 }  // namespace musubi::protocol

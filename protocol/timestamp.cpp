@@ -1,5 +1,6 @@
 #include "protocol/timestamp.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -19,7 +20,7 @@ void append_timestamp(std::string& out, std::int64_t unix_ms) {
   const int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
                               tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
                               tm.tm_sec, static_cast<int>(millis));
-  out.append(buf, static_cast<std::size_t>(n));
+  if (n > 0) out.append(buf, std::min(static_cast<std::size_t>(n), sizeof buf - 1));
 }
 
 std::string format_timestamp(std::int64_t unix_ms) {

@@ -1,5 +1,7 @@
 #include "protocol/json_text.hpp"
 
+#include <algorithm>
+
 namespace musubi::protocol {
 
 using nlohmann::json;
@@ -7,7 +9,7 @@ using nlohmann::json;
 namespace {
 
 // Past this, a thread's scratch text is let go after use rather than kept for the next dump.
-constexpr std::size_t kKeptScratchBytes = 64 * 1024;
+constexpr std::size_t kKeptScratchBytes = std::size_t{64} * 1024;
 
 // One serializer per thread, bound to that thread's scratch text. nlohmann::detail::serializer is
 // what json::dump() itself uses; it keeps no state between calls.
@@ -36,11 +38,10 @@ void with_text(const json& value, Use use) {
 
 // Printable ASCII that JSON needs no escape for: such a string is its own JSON text, quoted.
 bool plain_ascii(std::string_view text) {
-  for (const char c : text) {
+  return std::ranges::all_of(text, [](char c) {
     const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte >= 0x80 || c == '"' || c == '\\') return false;
-  }
-  return true;
+    return byte >= 0x20 && byte < 0x80 && c != '"' && c != '\\';
+  });
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ void append_timestamp(std::string& out, std::int64_t unix_ms) {
     millis += 1000;
     seconds -= 1;
   }
-  const std::time_t t = static_cast<std::time_t>(seconds);
+  const auto t = static_cast<std::time_t>(seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[64];

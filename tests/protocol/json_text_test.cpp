@@ -65,12 +65,12 @@ TEST(JsonText, AppendJsonStringEscapesAsAJsonStringWould) {
 TEST(JsonText, ALargeValueDoesNotSpoilTheNextOne) {
   // Past the size a thread keeps its scratch text at, the text is let go; the next dump must
   // still be exact.
-  const json big = std::string(200 * 1024, 'x');
-  EXPECT_EQ(dump(big).size(), 200 * 1024 + 2);
+  const json big = std::string(std::size_t{200} * 1024, 'x');
+  EXPECT_EQ(dump(big).size(), std::size_t{200} * 1024 + 2);
   EXPECT_EQ(dump(json{{"k", "v"}}), R"({"k":"v"})");
   std::string out;
-  append_json_string(out, std::string(70 * 1024, 'y') + "\n");
-  EXPECT_EQ(out, reference(json(std::string(70 * 1024, 'y') + "\n")));
+  append_json_string(out, std::string(std::size_t{70} * 1024, 'y') + "\n");
+  EXPECT_EQ(out, reference(json(std::string(std::size_t{70} * 1024, 'y') + "\n")));
   EXPECT_EQ(dump("short"), R"("short")");
 }
 

@@ -133,7 +133,9 @@ void Connection::history(const protocol::Request& request) {
         r.result_text += R"(],"has_more":)";
         r.result_text += has_more ? "true" : "false";
         r.result_text += R"(,"last_seq":)" + std::to_string(storage::last_seq(db, room->room_id));
-        r.result_text += R"(,"room":)" + protocol::dump(room->public_id) + "}";
+        r.result_text += R"(,"room":)";
+        protocol::append_json_string(r.result_text, room->public_id);
+        r.result_text += '}';
         // Every read of a room's history is audited: who, which room, which range.
         r.read_audit = OperationResult::ReadAudit{
             user_id, "history.read", room->room_id,

@@ -2,6 +2,8 @@
 
 #include <openssl/ssl.h>
 
+#include "server/tls_records.hpp"
+
 namespace musubi::server {
 
 namespace ssl = boost::asio::ssl;
@@ -26,6 +28,7 @@ ssl::context make_server_tls_context(const std::filesystem::path& cert_file,
   // mostly idle connections) and no tickets; a reconnect costs one full handshake.
   SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_num_tickets(native, 0);
+  TlsRecords::capture_secrets(native);
   ctx.use_certificate_chain_file(cert_file.string());
   ctx.use_private_key_file(key_file.string(), ssl::context::pem);
   return ctx;

@@ -92,8 +92,8 @@ TlsSocket::TlsSocket(boost::asio::ip::tcp::socket socket, SSL_CTX* context)
   set_state(bio, socket_.native_handle(), false);
   SSL_set_bio(ssl_.get(), bio, bio);
   SSL_set_accept_state(ssl_.get());
-  // Whole records and whatever follows them in one recv, not a header and then a body.
-  SSL_set_read_ahead(ssl_.get(), 1);
+  // No read-ahead during the handshake: OpenSSL must not read past the client's Finished, whose
+  // followers are TlsRecords' to read.
   SSL_set_mode(ssl_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                                SSL_MODE_RELEASE_BUFFERS);
   boost::system::error_code ignored;
@@ -104,13 +104,25 @@ TlsSocket::TlsSocket(TlsSocket&&) noexcept = default;
 TlsSocket::~TlsSocket() = default;
 
 TlsSocket::Step TlsSocket::handshake() {
+  if (!ssl_) return Step{};
   ERR_clear_error();
-  const int r = SSL_do_handshake(ssl_.get());
-  if (r == 1) return Step{};
-  return failed(r);
+  int r = 0;
+  {
+    const TlsRecords::Capture capture(ssl_.get(), records_);
+    r = SSL_do_handshake(ssl_.get());
+  }
+  if (r != 1) return failed(r);
+  if (records_.take_over(ssl_.get())) {
+    ssl_.reset();
+  } else {
+    // Whole records and whatever follows them in one recv, not a header and then a body.
+    SSL_set_read_ahead(ssl_.get(), 1);
+  }
+  return Step{};
 }
 
 TlsSocket::Step TlsSocket::read_some(void* data, std::size_t size) {
+  if (!ssl_) return records_.read(socket_.native_handle(), data, size);
   ERR_clear_error();
   std::size_t n = 0;
   const int r = SSL_read_ex(ssl_.get(), data, size, &n);
@@ -122,6 +134,7 @@ TlsSocket::Step TlsSocket::read_some(void* data, std::size_t size) {
 }
 
 TlsSocket::Step TlsSocket::write_some(const void* data, std::size_t size) {
+  if (!ssl_) return records_.write(socket_.native_handle(), data, size);
   ERR_clear_error();
   std::size_t n = 0;
   const int r = SSL_write_ex(ssl_.get(), data, size, &n);
@@ -130,6 +143,7 @@ TlsSocket::Step TlsSocket::write_some(const void* data, std::size_t size) {
 }
 
 TlsSocket::Step TlsSocket::shutdown() {
+  if (!ssl_) return records_.close_notify(socket_.native_handle());
   ERR_clear_error();
   const int r = SSL_shutdown(ssl_.get());
   if (r >= 0) return Step{};  // close_notify sent (0: the peer's not yet received; not awaited)

@@ -10,15 +10,17 @@
 #include <boost/asio/post.hpp>
 #include <boost/system/error_code.hpp>
 
-using SSL = struct ssl_st;
-using SSL_CTX = struct ssl_ctx_st;
+#include "server/tls_records.hpp"
+#include "server/tls_step.hpp"
 
 namespace musubi::server {
 
 // A server-side TLS connection that OpenSSL reads and writes straight on the socket (non-blocking),
 // Asio only reporting readiness. asio::ssl::stream keeps a BIO pair and two record buffers, about
-// 68 KiB, for the whole life of a connection; an idle TlsSocket holds only the SSL object, whose
-// record buffers OpenSSL frees whenever they are empty (SSL_MODE_RELEASE_BUFFERS).
+// 68 KiB, for the whole life of a connection. Here OpenSSL runs the handshake; a TLS 1.3
+// connection's records are then protected by TlsRecords and the SSL object is freed, so that an
+// idle connection holds its keys and nothing else. A TLS 1.2 connection stays with OpenSSL, whose
+// record buffers are freed whenever they are empty (SSL_MODE_RELEASE_BUFFERS).
 //
 // The non-blocking steps (handshake, read_some, write_some, shutdown) are for callers that drive
 // their own I/O (the WebSocket session); the async_* members model Asio's AsyncReadStream and
@@ -26,18 +28,8 @@ namespace musubi::server {
 class TlsSocket {
  public:
   using executor_type = boost::asio::any_io_executor;
-
-  // What a step needs before it can go on.
-  enum class Want { nothing, read, write };
-  // The outcome of one non-blocking step: bytes moved, or what to wait for, or an error.
-  struct Step {
-    std::size_t bytes = 0;
-    Want want = Want::nothing;
-    boost::system::error_code error;
-    // read_some only: the socket's last read came back short and OpenSSL holds nothing more, so
-    // another read now would only find the socket empty: wait for it to be readable instead.
-    bool drained = false;
-  };
+  using Want = TlsWant;
+  using Step = TlsStep;
 
   TlsSocket(boost::asio::ip::tcp::socket socket, SSL_CTX* context);
   TlsSocket(TlsSocket&&) noexcept;
@@ -46,7 +38,9 @@ class TlsSocket {
 
   executor_type get_executor() { return socket_.get_executor(); }
   boost::asio::ip::tcp::socket& socket() { return socket_; }
-  SSL* native_handle() { return ssl_.get(); }
+  // Whether musubi protects this connection's records itself (TLS 1.3 after the handshake).
+  bool records_taken_over() const { return records_.active(); }
+  TlsRecords& records() { return records_; }
 
   Step handshake();
   // Reads decrypted bytes; an orderly close by the peer is boost::asio::error::eof.
@@ -134,7 +128,8 @@ class TlsSocket {
   Step failed(int result);
 
   boost::asio::ip::tcp::socket socket_;
-  std::unique_ptr<SSL, SslFree> ssl_;
+  std::unique_ptr<SSL, SslFree> ssl_;  // until TlsRecords takes the connection over
+  TlsRecords records_;
 };
 
 }  // namespace musubi::server

@@ -67,6 +67,8 @@ RawTlsClient::RawTlsClient(unsigned short port, const TlsOffer& offer) {
   }
 
   ssl_ = SSL_new(ctx_);
+  SSL_set_msg_callback(ssl_, on_message);
+  SSL_set_msg_callback_arg(ssl_, this);
   SSL_set_fd(ssl_, fd_);
   SSL_set_tlsext_host_name(ssl_, "localhost");
   ERR_clear_error();
@@ -122,6 +124,35 @@ std::optional<std::string> RawTlsClient::read() {
   if (timed_out && (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_SYSCALL))
     return std::nullopt;
   return "";
+}
+
+void RawTlsClient::on_message(int write_p, int, int content_type, const void* buf, std::size_t len,
+                              SSL*, void* arg) {
+  auto& client = *static_cast<RawTlsClient*>(arg);
+  const auto* bytes = static_cast<const unsigned char*>(buf);
+  if (write_p != 0 || len == 0) return;
+  if (content_type == SSL3_RT_HANDSHAKE && bytes[0] == SSL3_MT_KEY_UPDATE) {
+    ++client.key_updates_received_;
+  }
+  if (content_type == SSL3_RT_ALERT && len == 2) client.alert_received_ = bytes[1];
+}
+
+bool RawTlsClient::write_raw(std::string_view bytes) {
+  if (fd_ < 0) return false;
+  return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+         static_cast<ssize_t>(bytes.size());
+}
+
+bool RawTlsClient::request_key_update() {
+  return handshake_.established && SSL_key_update(ssl_, SSL_KEY_UPDATE_REQUESTED) == 1;
+}
+
+void RawTlsClient::shut_down() {
+  if (handshake_.established) SSL_shutdown(ssl_);
+}
+
+bool RawTlsClient::received_close_notify() const {
+  return ssl_ != nullptr && (SSL_get_shutdown(ssl_) & SSL_RECEIVED_SHUTDOWN) != 0;
 }
 
 }  // namespace musubi::testing

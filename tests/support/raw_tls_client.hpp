@@ -47,11 +47,29 @@ class RawTlsClient {
   // nullopt when nothing came before the deadline.
   std::optional<std::string> read();
 
+  // Bytes straight onto the TCP connection, under TLS: forged or malformed records.
+  bool write_raw(std::string_view bytes);
+  // Asks for a KeyUpdate that requests the server's too; it goes out with the next write.
+  bool request_key_update();
+  // Sends close_notify.
+  void shut_down();
+
+  // What the server sent: KeyUpdate messages, the last alert's description (-1: none), and
+  // whether it closed with close_notify.
+  int key_updates_received() const { return key_updates_received_; }
+  int alert_received() const { return alert_received_; }
+  bool received_close_notify() const;
+
  private:
+  static void on_message(int write_p, int version, int content_type, const void* buf,
+                         std::size_t len, SSL* ssl, void* arg);
+
   int fd_ = -1;
   SSL_CTX* ctx_ = nullptr;
   SSL* ssl_ = nullptr;
   TlsHandshake handshake_;
+  int key_updates_received_ = 0;
+  int alert_received_ = -1;
 };
 
 }  // namespace musubi::testing

@@ -1,0 +1,334 @@
+#include "server/tls_socket.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <optional>
+#include <poll.h>
+#include <string>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <gtest/gtest.h>
+#include <openssl/ssl.h>
+
+#include "server/self_signed_certificate.hpp"
+#include "server/tls_context.hpp"
+#include "tests/support/raw_tls_client.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_server.hpp"
+
+// The server's side of TLS, driven step by step on a real loopback socket, against an OpenSSL
+// client in another thread: the handshake by OpenSSL, then TLS 1.3's records by TlsRecords.
+namespace musubi::server {
+namespace {
+
+using testing::kWait;
+using testing::RawTlsClient;
+using testing::TlsOffer;
+
+constexpr std::uint8_t kUnexpectedMessage = 10;
+constexpr std::uint8_t kBadRecordMac = 20;
+constexpr std::uint8_t kRecordOverflow = 22;
+
+std::string pattern(std::size_t size, unsigned seed = 1) {
+  std::string bytes(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) {
+    bytes[i] = static_cast<char>((i * 131 + seed * 7 + i / 251) & 0xff);
+  }
+  return bytes;
+}
+
+// Waits until the socket is ready for `want`, at most kWait.
+bool ready(TlsSocket& tls, TlsSocket::Want want) {
+  pollfd p{tls.socket().native_handle(),
+           static_cast<short>(want == TlsSocket::Want::write ? POLLOUT : POLLIN), 0};
+  return ::poll(&p, 1, static_cast<int>(kWait.count())) == 1;
+}
+
+// Repeats `step` until it no longer waits; a wait past the deadline fails the test.
+template <class Step>
+TlsSocket::Step drive(TlsSocket& tls, Step step) {
+  for (;;) {
+    auto result = step();
+    if (result.want == TlsSocket::Want::nothing) return result;
+    if (!ready(tls, result.want)) {
+      ADD_FAILURE() << "the socket never became ready";
+      result.error = make_error_code(boost::system::errc::timed_out);
+      return result;
+    }
+  }
+}
+
+void write_all(TlsSocket& tls, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const auto step = drive(tls, [&] { return tls.write_some(bytes.data(), bytes.size()); });
+    ASSERT_FALSE(step.error) << step.error.message();
+    bytes.remove_prefix(step.bytes);
+  }
+}
+
+// Reads until `size` bytes came, in reads of at most `chunk`; fewer if the stream ended.
+std::string read_exactly(TlsSocket& tls, std::size_t size, std::size_t chunk = 64 * 1024) {
+  std::string got;
+  std::string buffer(chunk, '\0');
+  while (got.size() < size) {
+    const auto step = drive(tls, [&] { return tls.read_some(buffer.data(), buffer.size()); });
+    if (step.error) {
+      ADD_FAILURE() << "read failed after " << got.size() << " bytes: " << step.error.message();
+      break;
+    }
+    got.append(buffer, 0, step.bytes);
+  }
+  return got;
+}
+
+// What the client reads until `size` bytes came or the connection ended.
+std::string client_reads(RawTlsClient& client, std::size_t size) {
+  std::string got;
+  while (got.size() < size) {
+    const auto bytes = client.read();
+    if (!bytes || bytes->empty()) break;
+    got += *bytes;
+  }
+  return got;
+}
+
+class TlsSocketTest : public ::testing::Test {
+ protected:
+  TlsSocketTest() {
+    write_self_signed_certificate(dir_.path() / "cert.pem", dir_.path() / "key.pem", {"localhost"});
+    context_.emplace(make_server_tls_context(dir_.path() / "cert.pem", dir_.path() / "key.pem"));
+    acceptor_.open(boost::asio::ip::tcp::v4());
+    acceptor_.bind({boost::asio::ip::make_address("127.0.0.1"), 0});
+    acceptor_.listen();
+    acceptor_.non_blocking(true);
+  }
+
+  ~TlsSocketTest() override {
+    if (client_thread_.joinable()) client_thread_.join();
+  }
+
+  // Starts a client in its own thread, which connects, shakes hands and then runs `script`.
+  void start_client(TlsOffer offer, std::function<void(RawTlsClient&)> script) {
+    const unsigned short port = acceptor_.local_endpoint().port();
+    client_thread_ = std::thread([port, offer, script = std::move(script)] {
+      RawTlsClient client(port, offer);
+      if (!client.handshake().established) {
+        ADD_FAILURE() << "client handshake: " << client.handshake().error;
+        return;
+      }
+      script(client);
+    });
+  }
+
+  // Accepts the client's connection and completes the server's handshake.
+  TlsSocket accept() {
+    pollfd p{acceptor_.native_handle(), POLLIN, 0};
+    EXPECT_EQ(::poll(&p, 1, static_cast<int>(kWait.count())), 1) << "no client came";
+    TlsSocket tls(acceptor_.accept(), context_->native_handle());
+    const auto step = drive(tls, [&] { return tls.handshake(); });
+    EXPECT_FALSE(step.error) << step.error.message();
+    return tls;
+  }
+
+  void join_client() { client_thread_.join(); }
+
+  testing::TempDir dir_;
+  std::optional<boost::asio::ssl::context> context_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_{io_};
+  std::thread client_thread_;
+};
+
+class TlsSocketSuites : public TlsSocketTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(TlsSocketSuites, Tls13RecordsAreTakenOverAndCarryDataBothWays) {
+  const std::string request = pattern(100'000, 1);
+  const std::string answer = pattern(150'000, 2);
+  std::string client_got;
+  start_client(TlsOffer{TLS1_3_VERSION, TLS1_3_VERSION, "", GetParam()}, [&](RawTlsClient& c) {
+    EXPECT_TRUE(c.write(request));
+    client_got = client_reads(c, answer.size());
+  });
+  TlsSocket tls = accept();
+  EXPECT_TRUE(tls.records_taken_over());
+  EXPECT_EQ(read_exactly(tls, request.size()), request);
+  write_all(tls, answer);
+  join_client();
+  EXPECT_EQ(client_got, answer);
+}
+
+INSTANTIATE_TEST_SUITE_P(Aeads, TlsSocketSuites,
+                         ::testing::Values("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+                                           "TLS_CHACHA20_POLY1305_SHA256"));
+
+TEST_F(TlsSocketTest, Tls12StaysWithOpenSsl) {
+  std::string client_got;
+  start_client(TlsOffer{TLS1_2_VERSION, TLS1_2_VERSION, "", ""}, [&](RawTlsClient& c) {
+    EXPECT_TRUE(c.write("hello"));
+    client_got = client_reads(c, 5);
+  });
+  TlsSocket tls = accept();
+  EXPECT_FALSE(tls.records_taken_over());
+  EXPECT_EQ(read_exactly(tls, 5), "hello");
+  write_all(tls, "olleh");
+  join_client();
+  EXPECT_EQ(client_got, "olleh");
+}
+
+TEST_F(TlsSocketTest, ARecordIsReadThroughABufferSmallerThanIt) {
+  const std::string message = pattern(40'000);
+  start_client({}, [&](RawTlsClient& c) { EXPECT_TRUE(c.write(message)); });
+  TlsSocket tls = accept();
+  EXPECT_EQ(read_exactly(tls, message.size(), 7), message);
+  join_client();
+}
+
+TEST_F(TlsSocketTest, AKeyUpdateThatAsksForOursIsAnswered) {
+  std::string client_got;
+  int updates = 0;
+  start_client({}, [&](RawTlsClient& c) {
+    EXPECT_TRUE(c.request_key_update());
+    EXPECT_TRUE(c.write("after the update"));
+    client_got = client_reads(c, 5);
+    EXPECT_TRUE(c.write("and again"));
+    client_got += client_reads(c, 4);
+    updates = c.key_updates_received();
+  });
+  TlsSocket tls = accept();
+  EXPECT_EQ(read_exactly(tls, 16), "after the update");
+  write_all(tls, "reply");
+  EXPECT_EQ(read_exactly(tls, 9), "and again");
+  write_all(tls, "more");
+  join_client();
+  EXPECT_EQ(client_got, "replymore");
+  EXPECT_EQ(updates, 1);
+}
+
+TEST_F(TlsSocketTest, OurKeysAreUpdatedAfterTheRecordsAllowedPerKey) {
+  std::string client_got;
+  int updates = 0;
+  start_client({}, [&](RawTlsClient& c) {
+    client_got = client_reads(c, 10);
+    updates = c.key_updates_received();
+  });
+  TlsSocket tls = accept();
+  tls.records().limit_records_per_key(3);
+  for (const char* letter : {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}) {
+    write_all(tls, letter);
+  }
+  join_client();
+  EXPECT_EQ(client_got, "abcdefghij");
+  EXPECT_EQ(updates, 3);  // before the 4th, the 7th and the 10th record
+}
+
+TEST_F(TlsSocketTest, AForgedRecordIsRefusedWithBadRecordMac) {
+  int alert = -1;
+  start_client({}, [&](RawTlsClient& c) {
+    EXPECT_TRUE(c.write_raw(std::string("\x17\x03\x03\x00\x20", 5) + pattern(32)));
+    EXPECT_EQ(c.read(), "");
+    alert = c.alert_received();
+  });
+  TlsSocket tls = accept();
+  char buffer[64];
+  const auto step = drive(tls, [&] { return tls.read_some(buffer, sizeof buffer); });
+  EXPECT_TRUE(step.error);
+  tls.socket().close();
+  join_client();
+  EXPECT_EQ(alert, kBadRecordMac);
+}
+
+TEST_F(TlsSocketTest, ARecordOverTheSizeLimitIsRefused) {
+  int alert = -1;
+  start_client({}, [&](RawTlsClient& c) {
+    // 16,641 bytes: one more than TLS 1.3 allows a protected record.
+    EXPECT_TRUE(c.write_raw(std::string("\x17\x03\x03\x41\x01", 5)));
+    EXPECT_EQ(c.read(), "");
+    alert = c.alert_received();
+  });
+  TlsSocket tls = accept();
+  char buffer[64];
+  EXPECT_TRUE(drive(tls, [&] { return tls.read_some(buffer, sizeof buffer); }).error);
+  tls.socket().close();
+  join_client();
+  EXPECT_EQ(alert, kRecordOverflow);
+}
+
+TEST_F(TlsSocketTest, AChangeCipherSpecAfterTheHandshakeIsRefused) {
+  int alert = -1;
+  start_client({}, [&](RawTlsClient& c) {
+    EXPECT_TRUE(c.write_raw(std::string("\x14\x03\x03\x00\x01\x01", 6)));
+    EXPECT_EQ(c.read(), "");
+    alert = c.alert_received();
+  });
+  TlsSocket tls = accept();
+  char buffer[64];
+  EXPECT_TRUE(drive(tls, [&] { return tls.read_some(buffer, sizeof buffer); }).error);
+  tls.socket().close();
+  join_client();
+  EXPECT_EQ(alert, kUnexpectedMessage);
+}
+
+TEST_F(TlsSocketTest, DataThenCloseNotifyFromThePeerEndsTheStream) {
+  start_client({}, [&](RawTlsClient& c) {
+    EXPECT_TRUE(c.write("last words"));
+    c.shut_down();
+  });
+  TlsSocket tls = accept();
+  EXPECT_EQ(read_exactly(tls, 10), "last words");
+  char buffer[64];
+  const auto step = drive(tls, [&] { return tls.read_some(buffer, sizeof buffer); });
+  EXPECT_EQ(step.error, boost::asio::error::eof);
+  join_client();
+}
+
+TEST_F(TlsSocketTest, ShutdownSendsCloseNotify) {
+  bool close_notify = false;
+  std::string got;
+  start_client({}, [&](RawTlsClient& c) {
+    got = client_reads(c, 100);
+    close_notify = c.received_close_notify();
+  });
+  TlsSocket tls = accept();
+  write_all(tls, "bye");
+  EXPECT_FALSE(drive(tls, [&] { return tls.shutdown(); }).error);
+  join_client();
+  EXPECT_EQ(got, "bye");
+  EXPECT_TRUE(close_notify);
+}
+
+TEST_F(TlsSocketTest, ARecordTheSocketCannotTakeWholeIsSentWhenItHasRoom) {
+  // The client reads nothing until the server's socket is full, so that writes come back
+  // part-sent; every byte must still arrive, in order, once it reads.
+  const std::string stream = pattern(32 * 1024 * 1024, 3);
+  std::promise<void> full;
+  std::string client_got;
+  start_client({}, [&, full_now = full.get_future().share()](RawTlsClient& c) {
+    EXPECT_EQ(full_now.wait_for(kWait * 4), std::future_status::ready);
+    client_got = client_reads(c, stream.size());
+  });
+  TlsSocket tls = accept();
+  bool waited = false;
+  std::string_view rest = stream;
+  while (!rest.empty()) {
+    auto step = tls.write_some(rest.data(), std::min<std::size_t>(rest.size(), 16 * 1024));
+    if (step.want == TlsSocket::Want::write) {
+      if (!waited) full.set_value();
+      waited = true;
+      step = drive(tls, [&] { return tls.write_some(rest.data(), rest.size()); });
+    }
+    ASSERT_FALSE(step.error) << step.error.message();
+    rest.remove_prefix(step.bytes);
+  }
+  if (!waited) full.set_value();
+  join_client();
+  EXPECT_TRUE(waited) << "the socket never filled up";
+  EXPECT_TRUE(client_got == stream) << "received " << client_got.size() << " bytes";
+}
+
+}  // namespace
+}  // namespace musubi::server

@@ -350,6 +350,9 @@ TlsRecords::Opened TlsRecords::open_records(unsigned char* bytes, std::size_t si
         if (content[1] != 0 || content[2] != 0 || content[3] != 1 || content[4] > 1) {
           return opened.failed(kDecodeError);
         }
+        // A KeyUpdate costs three HMACs: a peer sending nothing else must not make the server
+        // work for free. A client needs one per 2^24 records or so.
+        if (++peer_key_updates_ > kPeerKeyUpdates) return opened.failed(kUnexpectedMessage);
         if (!next_secret(read_)) return opened.failed(kInternalError);
         if (content[4] == 1) key_update_due_ = true;  // update_requested: ours before our next
         break;
@@ -396,39 +399,35 @@ TlsStep TlsRecords::read(int fd, void* data, std::size_t size) {
     received_->cipher.assign(reinterpret_cast<const char*>(bytes), held);
   };
   // Read no more than decrypts into the caller's buffer, but always enough for a whole record.
+  // One recv per call: what a call costs is bounded, whatever the peer keeps sending.
   const std::size_t wanted = std::max(std::min(size, kReadBytes), kMaxRecord);
-  for (;;) {
-    const std::size_t room = wanted - std::min(wanted, held);
-    const auto n = ::recv(fd, bytes + held, room, 0);
-    if (n == 0) {
-      // The peer closed the connection without a close_notify.
-      error_ = boost::asio::ssl::error::stream_truncated;
+  const std::size_t room = wanted - held;  // held is less than a record
+  const auto n = ::recv(fd, bytes + held, room, 0);
+  if (n == 0) {
+    // The peer closed the connection without a close_notify.
+    error_ = boost::asio::ssl::error::stream_truncated;
+    return failure(error_);
+  }
+  if (n < 0) {
+    if (!would_block()) {
+      error_ = last_system_error();
       return failure(error_);
     }
-    if (n < 0) {
-      if (!would_block()) {
-        error_ = last_system_error();
-        return failure(error_);
-      }
-      hold_back();
-      return waiting(TlsWant::read);
-    }
-    held += static_cast<std::size_t>(n);
-    const bool drained = static_cast<std::size_t>(n) < room;
-
-    const Opened opened = open_records(bytes, held);
-    if (opened.error) return fail(fd, opened.alert, opened.error);
-    if (opened.plain > 0 || peer_closed_) {
-      return deliver(bytes, opened, held, data, size, drained);
-    }
-    // Nothing for the caller yet (a record's start, or a KeyUpdate): keep the rest and go on.
-    std::memmove(bytes, bytes + opened.used, held - opened.used);
-    held -= opened.used;
-    if (drained) {
-      hold_back();
-      return waiting(TlsWant::read);
-    }
+    hold_back();
+    return waiting(TlsWant::read);
   }
+  held += static_cast<std::size_t>(n);
+  const Opened opened = open_records(bytes, held);
+  if (opened.error) return fail(fd, opened.alert, opened.error);
+  if (opened.plain > 0 || peer_closed_) {
+    return deliver(bytes, opened, held, data, size, static_cast<std::size_t>(n) < room);
+  }
+  // Nothing for the caller yet (a record's start, or a KeyUpdate): keep the rest, and wait. If
+  // the socket holds more, it is readable at once.
+  std::memmove(bytes, bytes + opened.used, held - opened.used);
+  held -= opened.used;
+  hold_back();
+  return waiting(TlsWant::read);
 }
 
 TlsStep TlsRecords::deliver(const unsigned char* bytes, const Opened& opened, std::size_t held,

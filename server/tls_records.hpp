@@ -29,6 +29,9 @@ class TlsRecords {
   // Sends a KeyUpdate of our own before this many records under one key: well inside the safety
   // margin RFC 8446 §5.5 asks for AES-GCM (2^24.5 full-size records).
   static constexpr std::uint64_t kRecordsPerKey = std::uint64_t{1} << 23;
+  // The KeyUpdates a peer may send on one connection: legitimate clients need one after millions
+  // of records; a flood of them is refused (each costs the server three HMACs).
+  static constexpr std::uint32_t kPeerKeyUpdates = 64;
 
   // Has every handshake on `context` offer its traffic secrets to the Capture running it.
   static void capture_secrets(SSL_CTX* context);
@@ -67,6 +70,8 @@ class TlsRecords {
   void limit_records_per_key(std::uint64_t records) { records_per_key_ = records; }
 
  private:
+  friend struct TlsRecordsTestAccess;  // the fuzz target: both ends of a made-up connection
+
   enum class Suite : std::uint8_t { aes_128_gcm, aes_256_gcm, chacha20_poly1305 };
   static constexpr std::size_t kMaxSecret = 48;  // SHA-384
   struct Direction {
@@ -121,6 +126,7 @@ class TlsRecords {
   std::unique_ptr<Received> received_;
   std::unique_ptr<Unsent> unsent_;
   std::uint64_t records_per_key_ = kRecordsPerKey;
+  std::uint32_t peer_key_updates_ = 0;
   boost::system::error_code error_;  // once set, every call returns it
   std::uint8_t client_secret_size_ = 0;
   std::uint8_t server_secret_size_ = 0;

@@ -1,5 +1,6 @@
 #include "server/tls_socket.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -207,6 +208,31 @@ TEST_F(TlsSocketTest, AKeyUpdateThatAsksForOursIsAnswered) {
   join_client();
   EXPECT_EQ(client_got, "replymore");
   EXPECT_EQ(updates, 1);
+}
+
+TEST_F(TlsSocketTest, AFloodOfKeyUpdatesIsRefused) {
+  int alert = -1;
+  start_client({}, [&](RawTlsClient& c) {
+    for (std::uint32_t i = 0; i <= TlsRecords::kPeerKeyUpdates; ++i) {
+      if (!c.request_key_update() || !c.write("k")) break;
+    }
+    for (auto bytes = c.read(); bytes && !bytes->empty(); bytes = c.read()) {
+    }
+    alert = c.alert_received();
+  });
+  TlsSocket tls = accept();
+  std::string got;
+  std::array<char, 64> buffer{};
+  for (;;) {
+    const auto step = drive(tls, [&] { return tls.read_some(buffer.data(), buffer.size()); });
+    if (step.error) break;
+    got.append(buffer.data(), step.bytes);
+  }
+  tls.socket().close();
+  join_client();
+  EXPECT_LE(got.size(), TlsRecords::kPeerKeyUpdates);
+  EXPECT_EQ(got.find_first_not_of('k'), std::string::npos);
+  EXPECT_EQ(alert, kUnexpectedMessage);
 }
 
 TEST_F(TlsSocketTest, OurKeysAreUpdatedAfterTheRecordsAllowedPerKey) {

@@ -8,9 +8,11 @@ template_validation  the valid and invalid records of tests/protocol/templates/
 http_upgrade         hand-written requests: upgrades (accepted and refused), probes, uploads,
                      pipelined and chunked requests
 websocket_frames     masked client frames: text, fragmented, control, close
+tls_records          sealed records of every inner type, raw non-records, split records,
+                     reads of every size and the server's writes (the format is in the target)
 
 The http_upgrade and websocket_frames inputs start with one byte that sets how many bytes arrive
-per read (byte + 1). Run from anywhere; it replaces the four directories and the dictionaries.
+per read (byte + 1). Run from anywhere; it replaces the five directories and the dictionaries.
 """
 import hashlib
 import json
@@ -123,6 +125,37 @@ def frame_seeds():
     yield "bad-utf8", WHOLE + masked(1, b"\xed\xa0\x80")
 
 
+def tls_op(op, payload=b""):
+    return bytes([op, len(payload)]) + payload
+
+
+RAW, RECORD, READ, WRITE = 0, 1, 2, 3
+APPLICATION_DATA, ALERT, HANDSHAKE = b"\x17", b"\x15", b"\x16"
+
+
+def tls_read(size=255):
+    return bytes([READ, size - 1])
+
+
+def tls_records_seeds():
+    for suite in range(3):
+        yield f"data-suite-{suite}", bytes([suite]) + tls_op(RECORD, b"hello" + APPLICATION_DATA) + tls_read()
+    yield "padded", b"\0" + tls_op(RECORD, b"hi" + APPLICATION_DATA + b"\0" * 5) + tls_read()
+    yield "small-reads", b"\0" + tls_op(RECORD, b"x" * 39 + APPLICATION_DATA) + tls_read(1) * 8 + tls_read(7) * 5
+    yield "split", b"\0" + tls_op(RECORD | 4 | (3 << 3), b"hello" + APPLICATION_DATA) + tls_read()
+    yield "two-records", b"\0" + tls_op(RECORD, b"one" + APPLICATION_DATA) + tls_op(RECORD, b"two" + APPLICATION_DATA) + tls_read()
+    yield "key-update-requested", b"\0" + tls_op(RECORD, b"\x18\x00\x00\x01\x01" + HANDSHAKE) + tls_read() + tls_op(WRITE, b"abc")
+    yield "key-update-bad", b"\0" + tls_op(RECORD, b"\x18\x00\x00\x02\x01\x00" + HANDSHAKE) + tls_read()
+    yield "close-notify", b"\0" + tls_op(RECORD, b"bye" + APPLICATION_DATA) + tls_op(RECORD, b"\x01\x00" + ALERT) + tls_read() + tls_read()
+    yield "fatal-alert", b"\0" + tls_op(RECORD, b"\x02\x14" + ALERT) + tls_read()
+    yield "no-type", b"\0" + tls_op(RECORD, b"\0\0\0") + tls_read()
+    yield "unknown-type", b"\0" + tls_op(RECORD, b"abc\x63") + tls_read()
+    yield "change-cipher-spec", b"\0" + tls_op(RAW, b"\x14\x03\x03\x00\x01\x01") + tls_read()
+    yield "oversized", b"\0" + tls_op(RAW, b"\x17\x03\x03\x41\x01") + tls_read()
+    yield "forged", b"\0" + tls_op(RAW, b"\x17\x03\x03\x00\x11" + b"\xaa" * 17) + tls_read()
+    yield "writes", b"\0" + tls_op(WRITE, b"abcde") * 9
+
+
 def json_words(values):
     """Every object key and string value in `values`, as quoted JSON strings."""
     words = set()
@@ -203,6 +236,7 @@ if __name__ == "__main__":
     write_all("template_validation", template_seeds())
     write_all("http_upgrade", http_seeds())
     write_all("websocket_frames", frame_seeds())
+    write_all("tls_records", tls_records_seeds())
     write_dictionary("request_decoding", request_words())
     write_dictionary("template_validation", template_words())
     write_dictionary("http_upgrade", HTTP_WORDS)

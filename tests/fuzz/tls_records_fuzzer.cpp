@@ -111,7 +111,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   TlsRecordsTestAccess::start(server, client, data[0]);
   server.limit_records_per_key(4);  // so that its own KeyUpdates come up
   Expected expected;
-  std::array<unsigned char, 2 * 1024> sealed{};
+  std::array<unsigned char, std::size_t{2} * 1024> sealed{};
   std::size_t at = 1;
   bool open = true;
   while (open && size - at >= 2) {

@@ -35,7 +35,7 @@ constexpr std::uint8_t kUnexpectedMessage = 10;
 constexpr std::uint8_t kBadRecordMac = 20;
 constexpr std::uint8_t kRecordOverflow = 22;
 
-std::string pattern(std::size_t size, unsigned seed = 1) {
+std::string pattern(std::size_t size, std::size_t seed = 1) {
   std::string bytes(size, '\0');
   for (std::size_t i = 0; i < size; ++i) {
     bytes[i] = static_cast<char>((i * 131 + seed * 7 + i / 251) & 0xff);
@@ -73,7 +73,8 @@ void write_all(TlsSocket& tls, std::string_view bytes) {
 }
 
 // Reads until `size` bytes came, in reads of at most `chunk`; fewer if the stream ended.
-std::string read_exactly(TlsSocket& tls, std::size_t size, std::size_t chunk = 64 * 1024) {
+std::string read_exactly(TlsSocket& tls, std::size_t size,
+                         std::size_t chunk = std::size_t{64} * 1024) {
   std::string got;
   std::string buffer(chunk, '\0');
   while (got.size() < size) {
@@ -114,7 +115,7 @@ class TlsSocketTest : public ::testing::Test {
   }
 
   // Starts a client in its own thread, which connects, shakes hands and then runs `script`.
-  void start_client(TlsOffer offer, std::function<void(RawTlsClient&)> script) {
+  void start_client(const TlsOffer& offer, std::function<void(RawTlsClient&)> script) {
     const unsigned short port = acceptor_.local_endpoint().port();
     client_thread_ = std::thread([port, offer, script = std::move(script)] {
       RawTlsClient client(port, offer);
@@ -330,7 +331,7 @@ TEST_F(TlsSocketTest, ShutdownSendsCloseNotify) {
 TEST_F(TlsSocketTest, ARecordTheSocketCannotTakeWholeIsSentWhenItHasRoom) {
   // The client reads nothing until the server's socket is full, so that writes come back
   // part-sent; every byte must still arrive, in order, once it reads.
-  const std::string stream = pattern(32 * 1024 * 1024, 3);
+  const std::string stream = pattern(std::size_t{32} * 1024 * 1024, 3);
   std::promise<void> full;
   std::string client_got;
   start_client({}, [&, full_now = full.get_future().share()](RawTlsClient& c) {
@@ -341,7 +342,8 @@ TEST_F(TlsSocketTest, ARecordTheSocketCannotTakeWholeIsSentWhenItHasRoom) {
   bool waited = false;
   std::string_view rest = stream;
   while (!rest.empty()) {
-    auto step = tls.write_some(rest.data(), std::min<std::size_t>(rest.size(), 16 * 1024));
+    auto step =
+        tls.write_some(rest.data(), std::min<std::size_t>(rest.size(), std::size_t{16} * 1024));
     if (step.want == TlsSocket::Want::write) {
       if (!waited) full.set_value();
       waited = true;

@@ -137,7 +137,7 @@ void RawTlsClient::on_message(int write_p, int, int content_type, const void* bu
   if (content_type == SSL3_RT_ALERT && len == 2) client.alert_received_ = bytes[1];
 }
 
-bool RawTlsClient::write_raw(std::string_view bytes) {
+bool RawTlsClient::write_raw(std::string_view bytes) const {
   if (fd_ < 0) return false;
   return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
          static_cast<ssize_t>(bytes.size());

@@ -48,7 +48,7 @@ class RawTlsClient {
   std::optional<std::string> read();
 
   // Bytes straight onto the TCP connection, under TLS: forged or malformed records.
-  bool write_raw(std::string_view bytes);
+  bool write_raw(std::string_view bytes) const;
   // Asks for a KeyUpdate that requests the server's too; it goes out with the next write.
   bool request_key_update();
   // Sends close_notify.

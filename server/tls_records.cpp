@@ -208,6 +208,13 @@ void TlsRecords::note_secret(std::string_view line) {
 
 bool TlsRecords::take_over(const SSL* ssl) {
   if (SSL_version(ssl) != TLS1_3_VERSION || SSL_has_pending(ssl) != 0) return false;
+  // Both directions must be at their first record under the application keys: no session
+  // tickets sent after the handshake, no early data read, no key update pending in OpenSSL.
+  // (The server's context allows none of them; a context that did would stay with OpenSSL.)
+  if (SSL_get_num_tickets(ssl) != 0 || SSL_get_max_early_data(ssl) != 0 ||
+      SSL_get_key_update_type(ssl) != SSL_KEY_UPDATE_NONE) {
+    return false;
+  }
   const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
   if (cipher == nullptr) return false;
   switch (SSL_CIPHER_get_protocol_id(cipher)) {

@@ -182,6 +182,36 @@ TEST_F(TlsSocketTest, Tls12StaysWithOpenSsl) {
   EXPECT_EQ(client_got, "olleh");
 }
 
+TEST_F(TlsSocketTest, Tls13StaysWithOpenSslWhenItsSecretsWereNotHandedOver) {
+  SSL_CTX_set_keylog_callback(context_->native_handle(), nullptr);
+  std::string client_got;
+  start_client({}, [&](RawTlsClient& c) {
+    EXPECT_TRUE(c.write("hello"));
+    client_got = client_reads(c, 5);
+  });
+  TlsSocket tls = accept();
+  EXPECT_FALSE(tls.records_taken_over());
+  EXPECT_EQ(read_exactly(tls, 5), "hello");
+  write_all(tls, "olleh");
+  join_client();
+  EXPECT_EQ(client_got, "olleh");
+}
+
+TEST_F(TlsSocketTest, Tls13StaysWithOpenSslWhenItSendsSessionTickets) {
+  SSL_CTX_set_num_tickets(context_->native_handle(), 2);
+  std::string client_got;
+  start_client({}, [&](RawTlsClient& c) {
+    EXPECT_TRUE(c.write("hello"));
+    client_got = client_reads(c, 5);
+  });
+  TlsSocket tls = accept();
+  EXPECT_FALSE(tls.records_taken_over());
+  EXPECT_EQ(read_exactly(tls, 5), "hello");
+  write_all(tls, "olleh");
+  join_client();
+  EXPECT_EQ(client_got, "olleh");
+}
+
 TEST_F(TlsSocketTest, ARecordIsReadThroughABufferSmallerThanIt) {
   const std::string message = pattern(40'000);
   start_client({}, [&](RawTlsClient& c) { EXPECT_TRUE(c.write(message)); });

@@ -40,7 +40,7 @@ class TlsSocket {
   boost::asio::ip::tcp::socket& socket() { return socket_; }
   // Whether musubi protects this connection's records itself (TLS 1.3 after the handshake).
   bool records_taken_over() const { return records_.active(); }
-  TlsRecords& records() { return records_; }
+  TlsRecords& records() { return records_; }  // tests: to lower its limits
 
   Step handshake();
   // Reads decrypted bytes; an orderly close by the peer is boost::asio::error::eof.

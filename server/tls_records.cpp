@@ -186,6 +186,10 @@ TlsRecords::Capture::~Capture() {
 TlsRecords::TlsRecords(TlsRecords&& other) noexcept = default;
 
 TlsRecords::~TlsRecords() {
+  wipe_keys();
+}
+
+void TlsRecords::wipe_keys() {
   OPENSSL_cleanse(&read_, sizeof read_);
   OPENSSL_cleanse(&write_, sizeof write_);
 }
@@ -207,6 +211,12 @@ void TlsRecords::note_secret(std::string_view line) {
 }
 
 bool TlsRecords::take_over(const SSL* ssl) {
+  active_ = can_take_over(ssl) && derive_keys(read_) && derive_keys(write_);
+  if (!active_) wipe_keys();  // OpenSSL keeps the connection: the captured secrets are not needed
+  return active_;
+}
+
+bool TlsRecords::can_take_over(const SSL* ssl) {
   if (SSL_version(ssl) != TLS1_3_VERSION || SSL_has_pending(ssl) != 0) return false;
   // Both directions must be at their first record under the application keys: no session
   // tickets sent after the handshake, no early data read, no key update pending in OpenSSL.
@@ -223,9 +233,7 @@ bool TlsRecords::take_over(const SSL* ssl) {
     case 0x1303: suite_ = Suite::chacha20_poly1305; break;
     default: return false;
   }
-  if (client_secret_size_ != secret_size() || server_secret_size_ != secret_size()) return false;
-  active_ = derive_keys(read_) && derive_keys(write_);
-  return active_;
+  return client_secret_size_ == secret_size() && server_secret_size_ == secret_size();
 }
 
 std::size_t TlsRecords::secret_size() const {

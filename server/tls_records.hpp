@@ -108,6 +108,8 @@ class TlsRecords {
   };
 
   void note_secret(std::string_view line);
+  bool can_take_over(const SSL* ssl);  // sets the suite
+  void wipe_keys();
   std::size_t secret_size() const;
   bool derive_keys(Direction& direction) const;
   bool next_secret(Direction& direction) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <sys/socket.h>
 
 #include <boost/asio/error.hpp>
@@ -117,17 +118,6 @@ bool expand_label(const char* digest, const unsigned char* secret, std::size_t s
   return ok;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool would_block() {
-  return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-}
-
 boost::system::error_code last_system_error() {
   return {errno, boost::system::system_category()};
 }
@@ -202,8 +192,8 @@ void TlsRecords::note_secret(std::string_view line) {
   if (hex.size() % 2 != 0 || hex.size() / 2 > kMaxSecret) return;
   Direction& direction = client ? read_ : write_;
   for (std::size_t i = 0; i < hex.size() / 2; ++i) {
-    const int high = hex_digit(hex[2 * i]);
-    const int low = hex_digit(hex[2 * i + 1]);
+    const int high = OPENSSL_hexchar2int(static_cast<unsigned char>(hex[2 * i]));
+    const int low = OPENSSL_hexchar2int(static_cast<unsigned char>(hex[2 * i + 1]));
     if (high < 0 || low < 0) return;
     direction.secret.at(i) = static_cast<unsigned char>(high * 16 + low);
   }
@@ -300,6 +290,11 @@ std::size_t TlsRecords::seal(unsigned char* out, std::uint8_t type, const void* 
       EVP_EncryptFinal_ex(context, sealed + size + 1, &final_n) == 1 && final_n == 0 &&
       EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_GET_TAG, kTagBytes, sealed + size + 1) == 1;
   return ok ? kHeaderBytes + body : 0;
+}
+
+std::size_t TlsRecords::seal_alert(AlertRecord& out, std::uint8_t level, std::uint8_t description) {
+  const std::array<unsigned char, 2> message{level, description};
+  return seal(out.data(), kAlert, message.data(), message.size());
 }
 
 bool TlsRecords::open(unsigned char* record, std::size_t body_size) {
@@ -465,10 +460,9 @@ TlsStep TlsRecords::fail(int fd, std::uint8_t alert, boost::system::error_code e
   // Tell the peer why, if a record can go out whole now; the connection ends either way.
   if (alert != kNoAlert && !unsent_ && !close_sent_) {
     close_sent_ = true;
-    std::array<unsigned char, 32> out{};
-    const std::array<unsigned char, 2> message{kFatal, alert};
-    const std::size_t size = seal(out.data(), kAlert, message.data(), message.size());
-    if (size != 0) (void)::send(fd, out.data(), size, MSG_NOSIGNAL | MSG_DONTWAIT);
+    AlertRecord record{};
+    const std::size_t size = seal_alert(record, kFatal, alert);
+    if (size != 0) (void)::send(fd, record.data(), size, MSG_NOSIGNAL | MSG_DONTWAIT);
   }
   return failure(error_);
 }
@@ -505,44 +499,44 @@ TlsStep TlsRecords::close_notify(int fd) {
   }
   if (close_sent_) return {};
   close_sent_ = true;
-  std::array<unsigned char, 32> out{};
-  const std::array<unsigned char, 2> message{kWarning, kCloseNotify};
-  const std::size_t size = seal(out.data(), kAlert, message.data(), message.size());
+  AlertRecord record{};
+  const std::size_t size = seal_alert(record, kWarning, kCloseNotify);
   if (size == 0) return fail(fd, kNoAlert, protocol_error());
-  const TlsStep step = send_record(fd, out.data(), size, 0);
+  const TlsStep step = send_record(fd, record.data(), size, 0);
   return step.error ? step : waiting(step.want);
+}
+
+std::optional<std::size_t> TlsRecords::send_some(int fd, const void* bytes, std::size_t size) {
+  const auto n = ::send(fd, bytes, size, MSG_NOSIGNAL);
+  if (n >= 0) return static_cast<std::size_t>(n);
+  if (would_block()) return 0;
+  error_ = last_system_error();
+  return std::nullopt;
 }
 
 TlsStep TlsRecords::send_record(int fd, const unsigned char* bytes, std::size_t size,
                                 std::size_t plaintext) {
-  const auto n = ::send(fd, bytes, size, MSG_NOSIGNAL);
-  if (n >= 0 && static_cast<std::size_t>(n) == size) return moved(plaintext);
-  if (n < 0 && !would_block()) {
-    error_ = last_system_error();
-    return failure(error_);
-  }
+  const auto sent = send_some(fd, bytes, size);
+  if (!sent) return failure(error_);
+  if (*sent == size) return moved(plaintext);
   // The rest goes when the socket has room. Its sequence number is spent: a record is never
   // sealed twice, whatever the caller offers next.
-  const std::size_t sent = n < 0 ? 0 : static_cast<std::size_t>(n);
   unsent_ = std::make_unique<Unsent>();
-  unsent_->bytes.assign(reinterpret_cast<const char*>(bytes) + sent, size - sent);
+  unsent_->bytes.assign(reinterpret_cast<const char*>(bytes) + *sent, size - *sent);
   unsent_->plaintext = plaintext;
   return waiting(TlsWant::write);
 }
 
 TlsStep TlsRecords::send_unsent(int fd) {
   Unsent& unsent = *unsent_;
-  const auto n = ::send(fd, unsent.bytes.data(), unsent.bytes.size(), MSG_NOSIGNAL);
-  if (n >= 0 && static_cast<std::size_t>(n) == unsent.bytes.size()) {
+  const auto sent = send_some(fd, unsent.bytes.data(), unsent.bytes.size());
+  if (!sent) return failure(error_);
+  if (*sent == unsent.bytes.size()) {
     const std::size_t plaintext = unsent.plaintext;
     unsent_.reset();
     return moved(plaintext);
   }
-  if (n < 0 && !would_block()) {
-    error_ = last_system_error();
-    return failure(error_);
-  }
-  if (n > 0) unsent.bytes.erase(0, static_cast<std::size_t>(n));
+  unsent.bytes.erase(0, *sent);
   return waiting(TlsWant::write);
 }
 

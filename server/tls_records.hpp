@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -115,12 +116,16 @@ class TlsRecords {
   bool next_secret(Direction& direction) const;
   // Protects one record of `type` into `out`; its size, or 0 if OpenSSL failed.
   std::size_t seal(unsigned char* out, std::uint8_t type, const void* data, std::size_t size);
+  using AlertRecord = std::array<unsigned char, 32>;  // header, 2 bytes, type, tag: 24
+  std::size_t seal_alert(AlertRecord& out, std::uint8_t level, std::uint8_t description);
   bool open(unsigned char* record, std::size_t body_size);
   Opened open_records(unsigned char* bytes, std::size_t size);
   TlsStep deliver(const unsigned char* bytes, const Opened& opened, std::size_t held, void* data,
                   std::size_t size, bool drained);
   TlsStep send_record(int fd, const unsigned char* bytes, std::size_t size, std::size_t plaintext);
   TlsStep send_unsent(int fd);
+  // What the socket takes now: the bytes sent (0 if none), or nullopt on an error (in error_).
+  std::optional<std::size_t> send_some(int fd, const void* bytes, std::size_t size);
   TlsStep fail(int fd, std::uint8_t alert, boost::system::error_code error);
 
   Direction read_;

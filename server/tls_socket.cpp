@@ -32,10 +32,6 @@ void set_state(BIO* bio, int descriptor, bool drained) {
   BIO_set_data(bio, reinterpret_cast<void*>(word));  // NOLINT(performance-no-int-to-ptr): a number
 }
 
-bool would_block() {
-  return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-}
-
 int socket_write(BIO* bio, const char* data, int size) {
   BIO_clear_retry_flags(bio);
   const auto n = ::send(descriptor(bio), data, static_cast<std::size_t>(size), MSG_NOSIGNAL);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cerrno>
 #include <cstddef>
 
 #include <boost/system/error_code.hpp>
@@ -18,5 +19,10 @@ struct TlsStep {
   // another read now would only find the socket empty: wait for it to be readable instead.
   bool drained = false;
 };
+
+// Whether a failed send or recv on a non-blocking socket only has to wait (or was interrupted).
+inline bool would_block() {
+  return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
 
 }  // namespace musubi::server

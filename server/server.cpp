@@ -136,13 +136,17 @@ Server::Server(ServerConfig config)
                                                   body_limits(config_.limits),
                                                   peers_,
                                                   request_latency_,
-                                                  {}});
+                                                  {},
+                                                  sends_});
   const net::ip::tcp::endpoint endpoint(net::ip::make_address(address.host), address.port);
   // With one network thread nothing runs concurrently: connections need no strand of their own,
   // and deliveries from the delivery strand run inline instead of being queued per connection.
   listener_ = std::make_shared<Listener>(ioc_, tls_, endpoint, *services_, live_, peers_,
                                          network_threads(config_) > 1);
   port_ = listener_->local_endpoint().port();
+  MUSUBI_LOG(info) << (sends_.mode() == SendBatch::Mode::io_uring
+                           ? "sends: batched through io_uring"
+                           : "sends: one send() per connection (io_uring is not available)");
   services_->allowed_origins = config_.security.allowed_origins.empty()
                                    ? default_origins(address.host, port_)
                                    : config_.security.allowed_origins;

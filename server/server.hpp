@@ -21,6 +21,7 @@
 #include "server/password_hasher.hpp"
 #include "server/request_latency.hpp"
 #include "server/room_hub.hpp"
+#include "server/send_batch.hpp"
 #include "server/services.hpp"
 #include "server/signin_throttle.hpp"
 #include "storage/store.hpp"
@@ -71,6 +72,8 @@ class Server {
   boost::asio::thread_pool work_pool_;
   boost::asio::io_context ioc_;
   boost::asio::strand<boost::asio::io_context::executor_type> delivery_{ioc_.get_executor()};
+  // After the io_context: the sessions its pending sends keep alive go before the io_context.
+  SendBatch sends_{ioc_.get_executor()};
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::shared_ptr<Listener> listener_;
   std::shared_ptr<RevocationWatcher> watcher_;

@@ -23,6 +23,7 @@ class EmergencyEscalator;
 class ConnectionsPerAddress;
 class SigninThrottle;
 class RequestLatency;
+class SendBatch;
 
 // What request handlers share, owned by the Server and outliving every connection.
 struct Services {
@@ -41,6 +42,7 @@ struct Services {
   const ConnectionsPerAddress& peers;        // for /metrics
   RequestLatency& request_latency;           // for /metrics
   std::vector<std::string> allowed_origins;  // for browser upgrades
+  SendBatch& sends;                          // network threads: a turn's sends in one call
 };
 
 }  // namespace musubi::server

@@ -458,7 +458,7 @@ TlsStep TlsRecords::fail(int fd, std::uint8_t alert, boost::system::error_code e
   error_ = error;
   received_.reset();
   // Tell the peer why, if a record can go out whole now; the connection ends either way.
-  if (alert != kNoAlert && !unsent_ && !close_sent_) {
+  if (alert != kNoAlert && !unsent_ && !staged_ && !close_sent_) {
     close_sent_ = true;
     AlertRecord record{};
     const std::size_t size = seal_alert(record, kFatal, alert);
@@ -471,28 +471,68 @@ TlsStep TlsRecords::fail(int fd, std::uint8_t alert, boost::system::error_code e
 
 TlsStep TlsRecords::write(int fd, const void* data, std::size_t size) {
   if (error_) return failure(error_);
+  if (staged_) return failure(protocol_error());  // the caller broke stage()'s contract
   if (unsent_) return send_unsent(fd);
   if (size == 0) return {};
   if (close_sent_) return failure(make_error_code(boost::system::errc::broken_pipe));
 
-  // Per thread: a KeyUpdate when one is due, then one record.
   thread_local std::array<unsigned char, 2 * kMaxRecord> buffer;
-  unsigned char* out = buffer.data();
+  std::size_t plaintext = 0;
+  const std::size_t n = seal_next(buffer.data(), data, size, plaintext);
+  if (n == 0) return fail(fd, kNoAlert, error_);
+  return send_record(fd, buffer.data(), n, plaintext);
+}
+
+std::size_t TlsRecords::stage(std::string& record, const void* data, std::size_t size) {
+  if (!can_stage() || size == 0) return 0;
+  thread_local std::array<unsigned char, 2 * kMaxRecord> buffer;
+  std::size_t plaintext = 0;
+  const std::size_t n = seal_next(buffer.data(), data, size, plaintext);
+  if (n == 0) return 0;
+  record.assign(reinterpret_cast<const char*>(buffer.data()), n);
+  staged_ = true;
+  return plaintext;
+}
+
+TlsStep TlsRecords::staged_sent(std::string_view record, long result, std::size_t plaintext) {
+  staged_ = false;
+  if (error_) return failure(error_);
+  if (result < 0) {
+    const int code = static_cast<int>(-result);
+    if (code != EAGAIN && code != EWOULDBLOCK && code != EINTR) {
+      error_ = {code, boost::system::system_category()};
+      return failure(error_);
+    }
+    result = 0;
+  }
+  return keep_unsent(reinterpret_cast<const unsigned char*>(record.data()), record.size(),
+                     std::min(static_cast<std::size_t>(result), record.size()), plaintext);
+}
+
+std::size_t TlsRecords::seal_next(unsigned char* out, const void* data, std::size_t size,
+                                  std::size_t& plaintext) {
   std::size_t n = 0;
   if (key_update_due_ || write_.sequence >= records_per_key_) {
     const std::array<unsigned char, kKeyUpdateBytes> update{kKeyUpdate, 0, 0, 1, 0};
     n = seal(out, kHandshake, update.data(), update.size());
-    if (n == 0 || !next_secret(write_)) return fail(fd, kNoAlert, protocol_error());
+    if (n == 0 || !next_secret(write_)) {
+      error_ = protocol_error();
+      return 0;
+    }
     key_update_due_ = false;
   }
-  const std::size_t plaintext = std::min(size, kMaxPlaintext);
+  plaintext = std::min(size, kMaxPlaintext);
   const std::size_t sealed = seal(out + n, kApplicationData, data, plaintext);
-  if (sealed == 0) return fail(fd, kNoAlert, protocol_error());
-  return send_record(fd, out, n + sealed, plaintext);
+  if (sealed == 0) {
+    error_ = protocol_error();
+    return 0;
+  }
+  return n + sealed;
 }
 
 TlsStep TlsRecords::close_notify(int fd) {
   if (error_) return failure(error_);
+  if (staged_) return failure(protocol_error());
   if (unsent_) {
     const TlsStep step = send_unsent(fd);
     if (step.want != TlsWant::nothing || step.error) return step;
@@ -518,11 +558,16 @@ TlsStep TlsRecords::send_record(int fd, const unsigned char* bytes, std::size_t 
                                 std::size_t plaintext) {
   const auto sent = send_some(fd, bytes, size);
   if (!sent) return failure(error_);
-  if (*sent == size) return moved(plaintext);
+  return keep_unsent(bytes, size, *sent, plaintext);
+}
+
+TlsStep TlsRecords::keep_unsent(const unsigned char* bytes, std::size_t size, std::size_t sent,
+                                std::size_t plaintext) {
+  if (sent == size) return moved(plaintext);
   // The rest goes when the socket has room. Its sequence number is spent: a record is never
   // sealed twice, whatever the caller offers next.
   unsent_ = std::make_unique<Unsent>();
-  unsent_->bytes.assign(reinterpret_cast<const char*>(bytes) + *sent, size - *sent);
+  unsent_->bytes.assign(reinterpret_cast<const char*>(bytes) + sent, size - sent);
   unsent_->plaintext = plaintext;
   return waiting(TlsWant::write);
 }

@@ -67,6 +67,14 @@ class TlsRecords {
   TlsStep write(int fd, const void* data, std::size_t size);
   TlsStep close_notify(int fd);
 
+  // Writing through a send made elsewhere (SendBatch): stage() seals one record of `data` into
+  // `record` and returns the bytes of `data` it carries (0: failed); the record's send must then
+  // be reported to staged_sent() (bytes sent, or minus errno) before any other write. A record
+  // the socket took in part is finished by the next write(), as after a partial send there.
+  bool can_stage() const { return active_ && !unsent_ && !staged_ && !error_ && !close_sent_; }
+  std::size_t stage(std::string& record, const void* data, std::size_t size);
+  TlsStep staged_sent(std::string_view record, long result, std::size_t plaintext);
+
   // Tests: a smaller number of records per key, to see the KeyUpdate it sets off.
   void limit_records_per_key(std::uint64_t records) { records_per_key_ = records; }
 
@@ -122,7 +130,14 @@ class TlsRecords {
   Opened open_records(unsigned char* bytes, std::size_t size);
   TlsStep deliver(const unsigned char* bytes, const Opened& opened, std::size_t held, void* data,
                   std::size_t size, bool drained);
+  // Seals a KeyUpdate when one is due, then one record of `data`, into `out` (2 records long):
+  // their size, or 0 on a failure (in error_). `plaintext` is set to the bytes of `data` taken.
+  std::size_t seal_next(unsigned char* out, const void* data, std::size_t size,
+                        std::size_t& plaintext);
   TlsStep send_record(int fd, const unsigned char* bytes, std::size_t size, std::size_t plaintext);
+  // After `sent` of a record's `size` bytes went out: keeps the rest for the next write.
+  TlsStep keep_unsent(const unsigned char* bytes, std::size_t size, std::size_t sent,
+                      std::size_t plaintext);
   TlsStep send_unsent(int fd);
   // What the socket takes now: the bytes sent (0 if none), or nullopt on an error (in error_).
   std::optional<std::size_t> send_some(int fd, const void* bytes, std::size_t size);
@@ -142,6 +157,7 @@ class TlsRecords {
   bool peer_closed_ = false;  // close_notify received
   bool close_sent_ = false;
   bool key_update_due_ = false;  // before our next record
+  bool staged_ = false;          // a staged record's send is not yet reported
 };
 
 }  // namespace musubi::server

@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include <boost/asio/buffer.hpp>
@@ -50,6 +52,17 @@ class TlsSocket {
   Step write_some(const void* data, std::size_t size);
   // Sends close_notify (does not wait for the peer's).
   Step shutdown();
+
+  // Writing through SendBatch (TlsRecords::stage): only while musubi protects the records and no
+  // earlier write is unfinished. stage() returns the bytes of `data` sealed into `record` (0:
+  // failed); its send's result must be reported to staged_sent() before any other write.
+  bool can_stage() const { return !ssl_ && records_.can_stage(); }
+  std::size_t stage(std::string& record, const void* data, std::size_t size) {
+    return records_.stage(record, data, size);
+  }
+  Step staged_sent(std::string_view record, long result, std::size_t plaintext) {
+    return records_.staged_sent(record, result, plaintext);
+  }
 
   // Calls handler(error_code) when the socket is ready for `want`.
   template <class Handler>

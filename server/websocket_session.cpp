@@ -191,6 +191,7 @@ void WebSocketSession::flush() {
   while (!queue_.empty()) {
     char* out = record_buffer();
     const std::size_t size = gather(out, kRecordBytes);
+    if (tls_.can_stage()) return stage(out, size);
     const auto step = tls_.write_some(out, size);
     if (step.want != TlsSocket::Want::nothing) {
       offered_ = size;
@@ -205,6 +206,36 @@ void WebSocketSession::flush() {
   }
   if (closing_ && reading_stopped_) return finish();
   connection_.on_write_complete();
+}
+
+void WebSocketSession::stage(const char* data, std::size_t size) {
+  const std::size_t sealed = tls_.stage(staged_, data, size);
+  if (sealed == 0) return finish();
+  offered_ = sealed;
+  services_.sends.add(tls_.socket().native_handle(), staged_, shared_from_this());
+}
+
+void WebSocketSession::sent(long result) {
+  const auto step = tls_.staged_sent(staged_, result, offered_);
+  std::string().swap(staged_);  // an idle connection keeps no buffer
+  if (finished_) {
+    // finish() left the socket open for this send; its descriptor may be reused now.
+    boost::system::error_code ignored;
+    tls_.socket().close(ignored);
+    return;
+  }
+  if (step.want != TlsSocket::Want::nothing) {
+    // The socket took part of the record: TlsRecords keeps the rest, and the next write sends it.
+    return tls_.async_wait(step.want, [self = shared_from_this()](boost::system::error_code ec) {
+      self->offered_ = 0;
+      if (ec) return self->finish();
+      self->flush();
+    });
+  }
+  offered_ = 0;
+  if (step.error) return finish();
+  consume_sent(step.bytes);
+  flush();
 }
 
 void WebSocketSession::close(unsigned short code, std::string reason) {
@@ -342,6 +373,12 @@ void WebSocketSession::finish() {
   // Pending waits complete with errors; the session is freed with the last handler.
   boost::system::error_code ignored;
   tls_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  if (!staged_.empty()) {
+    // The SendBatch still holds this socket's descriptor: closing it now could hand the number to
+    // a new connection before that send is made. sent() closes it.
+    tls_.socket().cancel(ignored);
+    return;
+  }
   tls_.socket().close(ignored);
 }
 

@@ -15,6 +15,7 @@
 #include "server/connections_per_address.hpp"
 #include "server/http_routes.hpp"
 #include "server/live_sockets.hpp"
+#include "server/send_batch.hpp"
 #include "server/tls_socket.hpp"
 #include "server/transport.hpp"
 #include "server/websocket/frame_reader.hpp"
@@ -33,6 +34,7 @@ namespace musubi::server {
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
                          public Transport,
                          public Closable,
+                         public BatchedSender,
                          private websocket::MessageHandler {
  public:
   WebSocketSession(TlsSocket&& tls, Services& services, LiveSockets& live,
@@ -53,6 +55,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   // Closable.
   void shut_down() override;
 
+  // BatchedSender: the staged record's send went out, in part, or failed.
+  void sent(long result) override;
+
  private:
   // A frame on its way out: its header made here, its payload shared with other recipients.
   struct Outgoing {
@@ -70,6 +75,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   void enqueue(Outgoing out);
   void schedule_flush();
   void flush();
+  // Seals `size` gathered bytes into staged_ and hands the record to the SendBatch.
+  void stage(const char* data, std::size_t size);
   // Copies as much of the queue as one TLS record holds into `out`; returns the byte count.
   std::size_t gather(char* out, std::size_t capacity) const;
   void consume_sent(std::size_t bytes);
@@ -94,6 +101,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   websocket::FrameReader reader_;
   std::string received_;  // the start of a frame not yet complete; unallocated when idle
   std::vector<Outgoing> queue_;
+  std::string staged_;            // a sealed record the SendBatch is sending; empty otherwise
   std::size_t sent_ = 0;          // bytes of queue_.front() already written
   std::size_t offered_ = 0;       // bytes the pending write must offer again (0: none pending)
   std::size_t queued_bytes_ = 0;  // unsent bytes in the queue

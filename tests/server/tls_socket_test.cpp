@@ -8,6 +8,7 @@
 #include <optional>
 #include <poll.h>
 #include <string>
+#include <sys/socket.h>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -360,6 +361,107 @@ TEST_F(TlsSocketTest, ARecordTheSocketCannotTakeWholeIsSentWhenItHasRoom) {
   join_client();
   EXPECT_TRUE(waited) << "the socket never filled up";
   EXPECT_TRUE(client_got == stream) << "received " << client_got.size() << " bytes";
+}
+
+// --- Records staged for a send made elsewhere (SendBatch) ----------------------------------------
+
+// Stages `bytes` as one record and sends it with `send_at_most` bytes of one ::send (all: -1);
+// what staged_sent() made of it.
+TlsSocket::Step stage_and_send(TlsSocket& tls, std::string_view bytes, long send_at_most = -1) {
+  std::string record;
+  const std::size_t sealed = tls.stage(record, bytes.data(), bytes.size());
+  EXPECT_EQ(sealed, std::min<std::size_t>(bytes.size(), std::size_t{16} * 1024));
+  EXPECT_FALSE(tls.can_stage()) << "a second record staged before the first was reported";
+  const std::size_t size =
+      send_at_most < 0 ? record.size() : std::min<std::size_t>(record.size(), send_at_most);
+  long result = 0;
+  if (size != 0) {
+    result = ::send(tls.socket().native_handle(), record.data(), size, MSG_NOSIGNAL);
+    if (result < 0) result = -errno;
+  }
+  return tls.staged_sent(record, result, sealed);
+}
+
+TEST_F(TlsSocketTest, StagedRecordsArriveInOrderAmongWrittenOnes) {
+  std::string client_got;
+  int updates = 0;
+  start_client({}, [&](RawTlsClient& c) {
+    client_got = client_reads(c, 12);
+    updates = c.key_updates_received();
+  });
+  TlsSocket tls = accept();
+  ASSERT_TRUE(tls.records_taken_over());
+  tls.records().limit_records_per_key(2);  // a KeyUpdate staged ahead of the third record
+  for (const char* part : {"ab", "cd", "ef", "gh", "ij", "kl"}) {
+    if (part[0] == 'c' || part[0] == 'i') {
+      write_all(tls, part);
+      continue;
+    }
+    ASSERT_TRUE(tls.can_stage());
+    const auto step = stage_and_send(tls, part);
+    EXPECT_FALSE(step.error) << step.error.message();
+    EXPECT_EQ(step.want, TlsSocket::Want::nothing);
+    EXPECT_EQ(step.bytes, 2u);
+  }
+  join_client();
+  EXPECT_EQ(client_got, "abcdefghijkl");
+  EXPECT_EQ(updates, 2);
+}
+
+TEST_F(TlsSocketTest, AStagedRecordSentInPartIsFinishedByTheNextWrite) {
+  std::string client_got;
+  start_client({}, [&](RawTlsClient& c) { client_got = client_reads(c, 11); });
+  TlsSocket tls = accept();
+  auto step = stage_and_send(tls, "first", 7);
+  EXPECT_EQ(step.want, TlsSocket::Want::write);
+  // The rest of the record goes with the next write, whatever it offers, and counts its bytes.
+  step = drive(tls, [&] { return tls.write_some("first", 5); });
+  EXPECT_FALSE(step.error);
+  EXPECT_EQ(step.bytes, 5u);
+  EXPECT_TRUE(tls.can_stage());
+  step = stage_and_send(tls, "second", 0);  // nothing of it sent: as if the socket was full
+  EXPECT_EQ(step.want, TlsSocket::Want::write);
+  step = drive(tls, [&] { return tls.write_some("second", 6); });
+  EXPECT_EQ(step.bytes, 6u);
+  join_client();
+  EXPECT_EQ(client_got, "firstsecond");
+}
+
+TEST_F(TlsSocketTest, NothingElseIsWrittenUntilAStagedRecordIsReported) {
+  start_client({}, [&](RawTlsClient& c) { (void)client_reads(c, 1); });
+  TlsSocket tls = accept();
+  std::string record;
+  ASSERT_GT(tls.stage(record, "x", 1), 0u);
+  EXPECT_EQ(tls.stage(record, "y", 1), 0u);
+  // A write now would put a later record before the staged one: refused, not reordered.
+  EXPECT_TRUE(tls.write_some("y", 1).error);
+  tls.socket().close();
+  join_client();
+}
+
+TEST_F(TlsSocketTest, AFailedStagedSendFailsTheConnection) {
+  start_client({}, [&](RawTlsClient& c) { (void)client_reads(c, 1); });
+  TlsSocket tls = accept();
+  std::string record;
+  const std::size_t sealed = tls.stage(record, "x", 1);
+  const auto step = tls.staged_sent(record, -EPIPE, sealed);
+  EXPECT_EQ(step.error, boost::system::error_code(EPIPE, boost::system::system_category()));
+  EXPECT_FALSE(tls.can_stage());
+  EXPECT_TRUE(tls.write_some("y", 1).error);
+  tls.socket().close();
+  join_client();
+}
+
+TEST_F(TlsSocketTest, ATls12ConnectionIsNeverStaged) {
+  start_client(TlsOffer{TLS1_2_VERSION, TLS1_2_VERSION, "", ""}, [&](RawTlsClient& c) {
+    EXPECT_TRUE(c.write("hi"));
+    EXPECT_EQ(client_reads(c, 2), "ok");
+  });
+  TlsSocket tls = accept();
+  EXPECT_EQ(read_exactly(tls, 2), "hi");
+  EXPECT_FALSE(tls.can_stage());
+  write_all(tls, "ok");
+  join_client();
 }
 
 }  // namespace

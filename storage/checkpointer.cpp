@@ -8,13 +8,6 @@
 
 namespace musubi::storage {
 
-bool checkpoint_due(int log_frames, int frames_at_last_checkpoint, int threshold) {
-  // A log shorter than it was has started again from its beginning: all of it is new.
-  const int grown =
-      log_frames >= frames_at_last_checkpoint ? log_frames - frames_at_last_checkpoint : log_frames;
-  return grown >= threshold;
-}
-
 Checkpointer::Checkpointer(const std::filesystem::path& path, const std::string& synchronous,
                            int busy_timeout_ms, int threshold_pages)
     : db_(path, OpenMode::read_write, synchronous, busy_timeout_ms),
@@ -32,9 +25,7 @@ void Checkpointer::watch(Database& writer) {
 
 int Checkpointer::on_commit(void* self, sqlite3*, const char*, int pages) {
   auto* checkpointer = static_cast<Checkpointer*>(self);
-  if (checkpoint_due(pages,
-                     checkpointer->frames_at_last_checkpoint_.load(std::memory_order_relaxed),
-                     checkpointer->threshold_pages_)) {
+  if (pages >= checkpointer->threshold_pages_) {
     std::lock_guard lock(checkpointer->mutex_);
     checkpointer->due_ = true;
     checkpointer->wake_.notify_one();
@@ -56,11 +47,6 @@ std::uint64_t Checkpointer::checkpoints() const {
   return checkpoints_;
 }
 
-bool Checkpointer::idle() const {
-  std::lock_guard lock(mutex_);
-  return !due_ && !running_;
-}
-
 void Checkpointer::run() {
   // Nobody waits for a checkpoint; a post waiting behind one is what this class exists to avoid.
   take_thread_role("musubid-checkpt", ThreadPriority::background);
@@ -70,19 +56,15 @@ void Checkpointer::run() {
       wake_.wait(lock, [this] { return due_ || stopped_; });
       if (stopped_) return;
       due_ = false;
-      running_ = true;
     }
-    int log_frames = 0;
     const int rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                             &log_frames, nullptr);
+                                             nullptr, nullptr);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
       std::fprintf(stderr, "musubid: storage: checkpoint failed: %s\n", sqlite3_errstr(rc));
-    } else if (log_frames >= 0) {
-      frames_at_last_checkpoint_.store(log_frames, std::memory_order_relaxed);
+      continue;
     }
     std::lock_guard lock(mutex_);
-    running_ = false;
-    if (rc == SQLITE_OK || rc == SQLITE_BUSY) ++checkpoints_;
+    ++checkpoints_;
   }
 }
 

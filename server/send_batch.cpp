@@ -114,26 +114,34 @@ bool SendBatch::send_through_ring(Entry* entries, std::size_t count) const {
     sqe->user_data = i;
     entries[i].result = -EIO;  // until its completion says otherwise
   }
-  const int submitted = io_uring_submit_and_wait(&ring.ring, static_cast<unsigned>(count));
-  if (submitted < 0 && submitted != -EINTR) {
+  int submitted = 0;
+  do {  // -EINTR: interrupted before anything was taken
+    submitted = io_uring_submit_and_wait(&ring.ring, static_cast<unsigned>(count));
+  } while (submitted == -EINTR);
+  if (submitted < 0) {
     // Nothing was taken; closing the ring drops what is queued in it. Sent the old way instead.
     ring.close();
     return false;
   }
-  std::size_t reaped = 0;
-  while (reaped < count) {
+  const auto taken = static_cast<std::size_t>(submitted);  // in order, from the first
+  for (std::size_t reaped = 0; reaped < taken;) {
     io_uring_cqe* cqe = nullptr;
     const int rc = io_uring_wait_cqe(&ring.ring, &cqe);
     if (rc == -EINTR) continue;
     if (rc < 0) {
       // The ring is broken. Closing it waits for, or cancels, whatever the kernel still holds,
-      // so no send reads a buffer after its sender has heard back.
+      // so that no send reads a buffer after its sender has heard back (with -EIO).
       ring.close();
-      return true;
+      break;
     }
     if (cqe->user_data < count) entries[cqe->user_data].result = cqe->res;
     io_uring_cqe_seen(&ring.ring, cqe);
     ++reaped;
+  }
+  if (taken < count) {
+    // Not expected with SUBMIT_ALL; the ring must not send the rest later on its own.
+    ring.close();
+    send_each(entries + taken, count - taken);
   }
   return true;
 }

@@ -154,6 +154,9 @@ def tls_records_seeds():
     yield "oversized", b"\0" + tls_op(RAW, b"\x17\x03\x03\x41\x01") + tls_read()
     yield "forged", b"\0" + tls_op(RAW, b"\x17\x03\x03\x00\x11" + b"\xaa" * 17) + tls_read()
     yield "writes", b"\0" + tls_op(WRITE, b"abcde") * 9
+    # Staged writes (op & 4): all of the record sent, 8 bytes of it, none (EAGAIN), among plain ones.
+    staged = lambda first_bytes: tls_op(WRITE | 4 | ((first_bytes // 8) << 3), b"staged")
+    yield "staged-writes", b"\0" + (staged(248) + staged(8) + tls_op(WRITE, b"plain") + staged(0)) * 3
 
 
 def json_words(values):

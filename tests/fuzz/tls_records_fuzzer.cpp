@@ -11,8 +11,12 @@
 //   op % 4 == 1  seal the next n bytes as one record's inner plaintext (content, type, padding)
 //                and send it; with op & 4, in two parts, the server reading in between
 //   op % 4 == 2  the server reads, into a buffer of n + 1 bytes
-//   op % 4 == 3  the server writes the next n bytes; the client's end reads them
+//   op % 4 == 3  the server writes the next n bytes; the client's end reads them. With op & 4,
+//                staged (TlsRecords::stage) and sent by hand: (op >> 3) * 8 bytes of the record
+//                at first (0: EAGAIN), the rest by the next write
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -149,7 +153,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 2: open = server_reads(server, connection.server(), n + 1, expected); break;
       case 3: {
         at += n;
-        const auto step = server.write(connection.server(), bytes, n);
+        musubi::server::TlsStep step;
+        if ((op & 4) != 0 && n > 0 && server.can_stage()) {
+          // Through a batch's send: the record staged, then all of it sent, part of it, or
+          // nothing (EAGAIN); a record left in part is finished by the next write.
+          std::string record;
+          const std::size_t taken = server.stage(record, bytes, n);
+          if (taken != n || server.can_stage()) std::abort();
+          const std::size_t part =
+              std::min<std::size_t>(record.size(), static_cast<std::size_t>(op >> 3) * 8);
+          send_all(connection.server(), reinterpret_cast<const unsigned char*>(record.data()),
+                   part);
+          step = server.staged_sent(record, part == 0 ? -EAGAIN : static_cast<long>(part), taken);
+          if (part < record.size()) {
+            if (step.want != TlsWant::write) std::abort();
+            step = server.write(connection.server(), "x", 1);  // the rest, counting the record's
+          }
+        } else {
+          step = server.write(connection.server(), bytes, n);
+        }
         if (step.error) {
           open = false;
           break;

@@ -92,7 +92,7 @@ void SendBatch::drain() {
   }
 }
 
-void SendBatch::send_each(Entry* entries, std::size_t count) const {
+void SendBatch::send_each(Entry* entries, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     Entry& e = entries[i];
     const auto n = ::send(e.fd, e.bytes.data(), e.bytes.size(), kSendFlags);
@@ -100,7 +100,7 @@ void SendBatch::send_each(Entry* entries, std::size_t count) const {
   }
 }
 
-bool SendBatch::send_through_ring(Entry* entries, std::size_t count) const {
+bool SendBatch::send_through_ring(Entry* entries, std::size_t count) {
   Ring& ring = thread_ring();
   if (!ring.ready) return false;
   for (std::size_t i = 0; i < count; ++i) {

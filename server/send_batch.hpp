@@ -52,8 +52,9 @@ class SendBatch {
   };
 
   void drain();
-  void send_each(Entry* entries, std::size_t count) const;
-  bool send_through_ring(Entry* entries, std::size_t count) const;
+  static void send_each(Entry* entries, std::size_t count);
+  // False if this thread's ring cannot be used: nothing was sent.
+  static bool send_through_ring(Entry* entries, std::size_t count);
 
   boost::asio::any_io_executor executor_;
   Mode mode_;

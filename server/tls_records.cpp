@@ -145,6 +145,12 @@ TlsStep failure(boost::system::error_code error) {
   return step;
 }
 
+// Per thread: where a KeyUpdate (when due) and one record are sealed before they are sent.
+unsigned char* seal_buffer() {
+  thread_local std::array<unsigned char, 2 * kMaxRecord> buffer;
+  return buffer.data();
+}
+
 // The handshake whose secrets the keylog callback keeps, in this thread.
 struct CaptureTarget {
   const SSL* ssl = nullptr;
@@ -476,20 +482,20 @@ TlsStep TlsRecords::write(int fd, const void* data, std::size_t size) {
   if (size == 0) return {};
   if (close_sent_) return failure(make_error_code(boost::system::errc::broken_pipe));
 
-  thread_local std::array<unsigned char, 2 * kMaxRecord> buffer;
+  unsigned char* out = seal_buffer();
   std::size_t plaintext = 0;
-  const std::size_t n = seal_next(buffer.data(), data, size, plaintext);
+  const std::size_t n = seal_next(out, data, size, plaintext);
   if (n == 0) return fail(fd, kNoAlert, error_);
-  return send_record(fd, buffer.data(), n, plaintext);
+  return send_record(fd, out, n, plaintext);
 }
 
 std::size_t TlsRecords::stage(std::string& record, const void* data, std::size_t size) {
   if (!can_stage() || size == 0) return 0;
-  thread_local std::array<unsigned char, 2 * kMaxRecord> buffer;
+  unsigned char* out = seal_buffer();
   std::size_t plaintext = 0;
-  const std::size_t n = seal_next(buffer.data(), data, size, plaintext);
+  const std::size_t n = seal_next(out, data, size, plaintext);
   if (n == 0) return 0;
-  record.assign(reinterpret_cast<const char*>(buffer.data()), n);
+  record.assign(reinterpret_cast<const char*>(out), n);
   staged_ = true;
   return plaintext;
 }
@@ -499,7 +505,7 @@ TlsStep TlsRecords::staged_sent(std::string_view record, long result, std::size_
   if (error_) return failure(error_);
   if (result < 0) {
     const int code = static_cast<int>(-result);
-    if (code != EAGAIN && code != EWOULDBLOCK && code != EINTR) {
+    if (!would_block(code)) {
       error_ = {code, boost::system::system_category()};
       return failure(error_);
     }

@@ -20,9 +20,10 @@ struct TlsStep {
   bool drained = false;
 };
 
-// Whether a failed send or recv on a non-blocking socket only has to wait (or was interrupted).
-inline bool would_block() {
-  return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+// Whether a failed send or recv on a non-blocking socket, with error `code`, only has to wait
+// (or was interrupted).
+inline bool would_block(int code = errno) {
+  return code == EAGAIN || code == EWOULDBLOCK || code == EINTR;
 }
 
 }  // namespace musubi::server

@@ -195,17 +195,21 @@ void WebSocketSession::flush() {
     const auto step = tls_.write_some(out, size);
     if (step.want != TlsSocket::Want::nothing) {
       offered_ = size;
-      return tls_.async_wait(step.want, [self = shared_from_this()](boost::system::error_code ec) {
-        self->offered_ = 0;
-        if (ec) return self->finish();
-        self->flush();
-      });
+      return flush_when(step.want);
     }
     if (step.error) return finish();
     consume_sent(step.bytes);
   }
   if (closing_ && reading_stopped_) return finish();
   connection_.on_write_complete();
+}
+
+void WebSocketSession::flush_when(TlsSocket::Want want) {
+  tls_.async_wait(want, [self = shared_from_this()](boost::system::error_code ec) {
+    self->offered_ = 0;
+    if (ec) return self->finish();
+    self->flush();
+  });
 }
 
 void WebSocketSession::stage(const char* data, std::size_t size) {
@@ -225,12 +229,8 @@ void WebSocketSession::sent(long result) {
     return;
   }
   if (step.want != TlsSocket::Want::nothing) {
-    // The socket took part of the record: TlsRecords keeps the rest, and the next write sends it.
-    return tls_.async_wait(step.want, [self = shared_from_this()](boost::system::error_code ec) {
-      self->offered_ = 0;
-      if (ec) return self->finish();
-      self->flush();
-    });
+    // The socket took part of the record, or none: TlsRecords keeps the rest for the next write.
+    return flush_when(step.want);
   }
   offered_ = 0;
   if (step.error) return finish();

@@ -75,6 +75,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   void enqueue(Outgoing out);
   void schedule_flush();
   void flush();
+  // Offers the pending write (offered_) again once the socket is ready for `want`.
+  void flush_when(TlsSocket::Want want);
   // Seals `size` gathered bytes into staged_ and hands the record to the SendBatch.
   void stage(const char* data, std::size_t size);
   // Copies as much of the queue as one TLS record holds into `out`; returns the byte count.

@@ -27,7 +27,7 @@ constexpr std::int64_t kSubscribeId = 2;
 
 BenchClient::BenchClient(net::io_context& ioc, const Target& target, int id, std::string token,
                          std::vector<Subscription> rooms, const Handlers& handlers)
-    : ws_(ioc, *target.tls),
+    : ws_(ioc.get_executor(), *target.tls),
       target_(target),
       id_(id),
       token_(std::move(token)),

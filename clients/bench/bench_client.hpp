@@ -73,7 +73,11 @@ class BenchClient : public std::enable_shared_from_this<BenchClient> {
   void become_live();
   void write();
 
-  boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>> ws_;
+  // On the io_context's own executor type rather than any_io_executor: every read of every
+  // delivery would otherwise go through its type erasure.
+  using Tcp =
+      boost::beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+  boost::beast::websocket::stream<boost::beast::ssl_stream<Tcp>> ws_;
   const Target& target_;
   const int id_;
   const std::string token_;

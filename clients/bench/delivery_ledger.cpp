@@ -24,7 +24,7 @@ void DeliveryLedger::follow(int receiver, std::string_view room, std::int64_t af
 }
 
 void DeliveryLedger::delivered(int receiver, std::string_view room, std::int64_t seq) {
-  const auto found = rooms_.find(std::string(room));
+  const auto found = rooms_.find(room);
   if (found == rooms_.end() || receiver >= static_cast<int>(cursors_.size())) return;
   for (auto& c : cursors_[receiver]) {
     if (c.room != found->second) continue;
@@ -44,7 +44,7 @@ void DeliveryLedger::unfollow(int receiver) {
 }
 
 std::int64_t DeliveryLedger::position(int receiver, std::string_view room) const {
-  const auto found = rooms_.find(std::string(room));
+  const auto found = rooms_.find(room);
   if (found == rooms_.end() || receiver >= static_cast<int>(cursors_.size())) return 0;
   for (const auto& c : cursors_[receiver]) {
     if (c.room == found->second) return c.last;
@@ -58,7 +58,7 @@ void DeliveryLedger::expect(std::string_view room, std::int64_t seq) {
 }
 
 std::int64_t DeliveryLedger::expected(std::string_view room) const {
-  const auto found = rooms_.find(std::string(room));
+  const auto found = rooms_.find(room);
   return found == rooms_.end() ? 0 : expected_[found->second];
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -39,7 +41,14 @@ class DeliveryLedger {
   };
   int room_index(std::string_view room);
 
-  std::unordered_map<std::string, int> rooms_;
+  // Looked up by the string_view of each delivery's room, without copying it into a string.
+  struct RoomHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view room) const {
+      return std::hash<std::string_view>{}(room);
+    }
+  };
+  std::unordered_map<std::string, int, RoomHash, std::equal_to<>> rooms_;
   std::vector<std::int64_t> expected_;        // by room index
   std::vector<std::vector<Cursor>> cursors_;  // by receiver
   std::int64_t deliveries_ = 0;

@@ -1,6 +1,8 @@
 #include "protocol/timestamp.hpp"
 
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -37,6 +39,33 @@ TEST(FormatTimestamp, NegativeMillisecondsRoundTowardsThePast) {
 
 TEST(FormatTimestamp, FarFuture) {
   EXPECT_EQ(format_timestamp(253402300799999), "9999-12-31T23:59:59.999Z");
+}
+
+// The calendar arithmetic against the C library's, over years 0000 to 9999 and just outside.
+TEST(FormatTimestamp, AgreesWithGmtimeAcrossTheRange) {
+  auto reference = [](std::int64_t ms) {
+    std::int64_t seconds = ms / 1000;
+    std::int64_t millis = ms % 1000;
+    if (millis < 0) {
+      millis += 1000;
+      seconds -= 1;
+    }
+    const auto t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(millis));
+    return std::string(buf);
+  };
+  constexpr std::int64_t kFirst = -62'167'219'200'000;  // 0000-01-01T00:00:00.000Z
+  constexpr std::int64_t kLast = 253'402'300'799'999;   // 9999-12-31T23:59:59.999Z
+  for (std::int64_t ms : {kFirst - 1, kFirst, kLast, kLast + 1})
+    EXPECT_EQ(format_timestamp(ms), reference(ms)) << ms;
+  // A step of no round size, so that every field takes many values.
+  for (std::int64_t ms = kFirst; ms <= kLast; ms += 99'991'234'567)
+    ASSERT_EQ(format_timestamp(ms), reference(ms)) << ms;
 }
 
 TEST(ParseTimestamp, ExampleFromTheHeader) {

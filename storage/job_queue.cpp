@@ -1,5 +1,6 @@
 #include "storage/job_queue.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "storage/database.hpp"
@@ -9,8 +10,15 @@ namespace musubi::storage {
 bool JobQueue::push(Job& job) {
   std::lock_guard lock(mutex_);
   if (closed_) return false;
+  const bool urgent = job.durability == Durability::now;
   jobs_.push_back(std::move(job));
-  wake_.notify_one();
+  if (gathering_ == 0) {
+    wake_.notify_one();
+  } else if (urgent || jobs_.size() >= gathering_) {
+    // A gathering consumer sleeps through deferred jobs: one wake per batch, not one per job.
+    gathered_ = true;
+    wake_.notify_one();
+  }
   return true;
 }
 
@@ -23,6 +31,23 @@ bool JobQueue::pop(std::deque<Job>& out, std::size_t max) {
     jobs_.pop_front();
   }
   return true;
+}
+
+void JobQueue::gather_until(std::deque<Job>& out, std::size_t max,
+                            std::chrono::steady_clock::time_point deadline) {
+  if (out.size() >= max) return;
+  const std::size_t room = max - out.size();
+  std::unique_lock lock(mutex_);
+  gathering_ = room;
+  gathered_ = jobs_.size() >= room || std::ranges::any_of(jobs_, [](const Job& job) {
+                return job.durability == Durability::now;
+              });
+  wake_.wait_until(lock, deadline, [this] { return gathered_ || closed_; });
+  gathering_ = 0;
+  for (std::size_t i = 0; i < room && !jobs_.empty(); ++i) {
+    out.push_back(std::move(jobs_.front()));
+    jobs_.pop_front();
+  }
 }
 
 void JobQueue::close() {

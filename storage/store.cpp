@@ -19,7 +19,8 @@ std::unique_ptr<Database> open_writer(const StoreOptions& options, Checkpointer&
 Store::Store(const StoreOptions& options)
     : options_(options),
       checkpointer_(options.path, options.synchronous, options.busy_timeout_ms),
-      writer_(open_writer(options, checkpointer_), options.max_batch, options.write_completions),
+      writer_(open_writer(options, checkpointer_), options.max_batch, options.write_completions,
+              options.deferral_window),
       readers_(
           std::make_unique<ReaderPool>(options.path, options.readers, options.busy_timeout_ms)) {}
 

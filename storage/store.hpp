@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -18,6 +19,8 @@ struct StoreOptions {
   std::string synchronous = "FULL";  // OFF, NORMAL, FULL or EXTRA
   int readers = 2;
   std::size_t max_batch = 1000;  // jobs per group commit
+  // How long Durability::deferred writes may wait to share a commit (see Writer).
+  std::chrono::milliseconds deferral_window = Writer::kDefaultDeferralWindow;
   int busy_timeout_ms = 5000;
   CompletionRunner write_completions;  // empty: write completions run on the writer thread
 };
@@ -34,8 +37,8 @@ class Store {
   // writer thread (or where options.write_completions runs it), with nullopt when the work threw
   // or the commit failed. Thread-safe.
   template <class Work, class Done>
-  void write(Work work, Done done) {
-    submit(writer_, std::move(work), std::move(done));
+  void write(Work work, Done done, Durability durability = Durability::now) {
+    submit(writer_, std::move(work), std::move(done), durability);
   }
 
   // Runs `work(Database&) -> T` on a reader thread in one read snapshot; then
@@ -54,14 +57,15 @@ class Store {
 
  private:
   template <class Queue, class Work, class Done>
-  static void submit(Queue& queue, Work work, Done done) {
+  static void submit(Queue& queue, Work work, Done done, Durability durability = Durability::now) {
     using T = std::invoke_result_t<Work&, Database&>;
     auto result = std::make_shared<std::optional<T>>();
     queue.submit(
         Job{[result, work = std::move(work)](Database& db) mutable { result->emplace(work(db)); },
             [result, done = std::move(done)](bool ok) mutable {
               done(ok ? std::move(*result) : std::optional<T>{});
-            }});
+            },
+            durability});
   }
 
   StoreOptions options_;

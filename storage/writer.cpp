@@ -1,15 +1,18 @@
 #include "storage/writer.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "storage/thread_role.hpp"
 
 namespace musubi::storage {
 
-Writer::Writer(std::unique_ptr<Database> db, std::size_t max_batch, CompletionRunner completions)
+Writer::Writer(std::unique_ptr<Database> db, std::size_t max_batch, CompletionRunner completions,
+               std::chrono::milliseconds deferral_window)
     : db_(std::move(db)),
       max_batch_(max_batch == 0 ? 1 : max_batch),
       completions_(std::move(completions)),
+      deferral_window_(deferral_window),
       thread_([this] { run(); }) {}
 
 Writer::~Writer() {
@@ -34,6 +37,10 @@ void Writer::run() {
   take_thread_role("musubid-writer");
   std::deque<Job> batch;
   while (queue_.pop(batch, max_batch_)) {
+    if (std::ranges::all_of(
+            batch, [](const Job& job) { return job.durability == Durability::deferred; })) {
+      queue_.gather_until(batch, max_batch_, std::chrono::steady_clock::now() + deferral_window_);
+    }
     commit_batch(batch);
     batch.clear();  // moved from
   }

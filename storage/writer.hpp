@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <mutex>
@@ -22,10 +23,16 @@ struct WriterStats {
 // one fsync instead of one per message. Each job runs in a savepoint of its own, so that one
 // failing job does not undo the others; `done(true)` means its changes are durable. The batch's
 // completions go to `completions` in one piece (the server runs them on a network thread: one
-// hand-over per commit instead of one per delivery).
+// hand-over per commit instead of one per delivery). A batch of only Durability::deferred jobs
+// waits up to `deferral_window` for more work before it commits, so that a steady trickle of
+// them (the audit entries of reads) costs one fsync per window rather than one per job; a job of
+// Durability::now ends the wait.
 class Writer {
  public:
-  Writer(std::unique_ptr<Database> db, std::size_t max_batch, CompletionRunner completions = {});
+  static constexpr std::chrono::milliseconds kDefaultDeferralWindow{50};
+
+  Writer(std::unique_ptr<Database> db, std::size_t max_batch, CompletionRunner completions = {},
+         std::chrono::milliseconds deferral_window = kDefaultDeferralWindow);
   ~Writer();  // same as stop()
 
   // Queues a job. After stop(), `done(false)` is called at once on the caller's thread.
@@ -43,6 +50,7 @@ class Writer {
   std::unique_ptr<Database> db_;
   const std::size_t max_batch_;
   const CompletionRunner completions_;
+  const std::chrono::milliseconds deferral_window_;
   JobQueue queue_;
   mutable std::mutex stats_mutex_;
   WriterStats stats_;

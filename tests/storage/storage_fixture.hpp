@@ -117,7 +117,7 @@ class Countdown {
     changed_.notify_all();
   }
 
-  bool wait(std::chrono::seconds deadline = std::chrono::seconds(60)) {
+  bool wait(std::chrono::milliseconds deadline = std::chrono::seconds(60)) {
     std::unique_lock lock(mutex_);
     return changed_.wait_for(lock, deadline, [this] { return left_ <= 0; });
   }

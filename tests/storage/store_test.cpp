@@ -134,6 +134,32 @@ TEST_F(StoreTest, WriteGivesTheWorkResult) {
   EXPECT_GT(*id, 0);
 }
 
+TEST_F(StoreTest, DeferredWriteRidesWithTheNextWrite) {
+  auto o = options();
+  o.deferral_window = std::chrono::hours(1);
+  Store store(o);
+  const auto commits_before = store.writer_stats().commits;
+  Countdown deferred(1);
+  std::optional<bool> deferred_result;
+  store.write(
+      [](Database& db) {
+        insert_user(db, test_user(db, "sato", "佐藤"), 1);
+        return true;
+      },
+      [&](std::optional<bool> result) {
+        deferred_result = result;
+        deferred.arrive();
+      },
+      Durability::deferred);
+  EXPECT_FALSE(deferred.wait(std::chrono::milliseconds(200)));
+  write_and_wait(store, [](Database& db) {
+    return insert_user(db, test_user(db, "tanaka", "田中"), 1).value_or(-1);
+  });
+  ASSERT_TRUE(deferred.wait());
+  EXPECT_EQ(deferred_result, true);
+  EXPECT_EQ(store.writer_stats().commits, commits_before + 1);
+}
+
 TEST_F(StoreTest, ReadsSeeCommittedWrites) {
   Store store(options());
   ASSERT_TRUE(write_and_wait(store, [](Database& db) {

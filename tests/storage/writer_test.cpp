@@ -291,6 +291,70 @@ TEST_F(WriterTest, StopDrainsQueuedJobs) {
   EXPECT_EQ(committed(), 1 + kQueued);
 }
 
+TEST_F(WriterTest, DeferredJobWaitsToShareTheNextCommit) {
+  Writer writer(open_writer_db(), 1000, {}, std::chrono::hours(1));
+  Countdown deferred(1), urgent(1);
+  std::atomic<bool> deferred_ok = false;
+  Job late = insert("late", [&](bool ok) {
+    deferred_ok = ok;
+    deferred.arrive();
+  });
+  late.durability = Durability::deferred;
+  writer.submit(std::move(late));
+  // Within an hour's window nothing commits it; without the window this would take a millisecond.
+  EXPECT_FALSE(deferred.wait(200ms));
+  EXPECT_EQ(committed("late"), 0);
+  EXPECT_EQ(writer.stats().commits, 0u);
+
+  writer.submit(insert("now", [&](bool) { urgent.arrive(); }));
+  ASSERT_TRUE(urgent.wait());
+  ASSERT_TRUE(deferred.wait());
+  EXPECT_TRUE(deferred_ok);
+  const auto stats = writer.stats();
+  EXPECT_EQ(stats.commits, 1u);
+  EXPECT_EQ(stats.jobs, 2u);
+  EXPECT_EQ(committed(), 2);
+}
+
+TEST_F(WriterTest, DeferredJobsCommitTogetherWhenTheWindowEnds) {
+  constexpr int kDeferred = 3;
+  Writer writer(open_writer_db(), 1000, {}, 20ms);
+  Countdown done(1 + kDeferred);
+  std::atomic<int> succeeded = 0;
+  hold_writer(writer, done);
+  for (int i = 0; i < kDeferred; ++i) {
+    Job job = insert("d" + std::to_string(i), [&](bool ok) {
+      if (ok) ++succeeded;
+      done.arrive();
+    });
+    job.durability = Durability::deferred;
+    writer.submit(std::move(job));
+  }
+  release();
+  ASSERT_TRUE(done.wait());
+  EXPECT_EQ(succeeded, kDeferred);
+  // One commit for the holder, one for the deferred jobs once their window ran out.
+  EXPECT_EQ(writer.stats().commits, 2u);
+  EXPECT_EQ(committed(), 1 + kDeferred);
+}
+
+TEST_F(WriterTest, StopCommitsDeferredJobsAtOnce) {
+  Writer writer(open_writer_db(), 1000, {}, std::chrono::hours(1));
+  Countdown done(1);
+  std::atomic<bool> succeeded = false;
+  Job job = insert("held", [&](bool ok) {
+    succeeded = ok;
+    done.arrive();
+  });
+  job.durability = Durability::deferred;
+  writer.submit(std::move(job));
+  EXPECT_FALSE(done.wait(100ms));
+  writer.stop();  // does not wait out the hour
+  EXPECT_EQ(done.left(), 0);
+  EXPECT_TRUE(succeeded);
+  EXPECT_EQ(committed("held"), 1);
+}
+
 TEST_F(WriterTest, StopIsIdempotent) {
   Writer writer(open_writer_db(), 100);
   writer.stop();

@@ -293,7 +293,8 @@ TEST_F(WriterTest, StopDrainsQueuedJobs) {
 
 TEST_F(WriterTest, DeferredJobWaitsToShareTheNextCommit) {
   Writer writer(open_writer_db(), 1000, {}, std::chrono::hours(1));
-  Countdown deferred(1), urgent(1);
+  Countdown deferred(1);
+  Countdown urgent(1);
   std::atomic<bool> deferred_ok = false;
   Job late = insert("late", [&](bool ok) {
     deferred_ok = ok;

@@ -1,8 +1,9 @@
 #include "protocol/timestamp.hpp"
 
 #include <cstdint>
-#include <cstdio>
 #include <ctime>
+#include <iomanip>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -43,21 +44,18 @@ TEST(FormatTimestamp, FarFuture) {
 
 // The calendar arithmetic against the C library's, over years 0000 to 9999 and just outside.
 TEST(FormatTimestamp, AgreesWithGmtimeAcrossTheRange) {
+  // gmtime_r's fields, padded by a stream.
   auto reference = [](std::int64_t ms) {
-    std::int64_t seconds = ms / 1000;
-    std::int64_t millis = ms % 1000;
-    if (millis < 0) {
-      millis += 1000;
-      seconds -= 1;
-    }
-    const auto t = static_cast<std::time_t>(seconds);
+    const std::int64_t millis = ((ms % 1000) + 1000) % 1000;
+    const auto seconds = static_cast<std::time_t>((ms - millis) / 1000);
     std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(millis));
-    return std::string(buf);
+    gmtime_r(&seconds, &tm);
+    std::ostringstream out;
+    out << std::setfill('0') << std::internal << std::setw(4) << tm.tm_year + 1900 << '-'
+        << std::setw(2) << tm.tm_mon + 1 << '-' << std::setw(2) << tm.tm_mday << 'T' << std::setw(2)
+        << tm.tm_hour << ':' << std::setw(2) << tm.tm_min << ':' << std::setw(2) << tm.tm_sec << '.'
+        << std::setw(3) << millis << 'Z';
+    return out.str();
   };
   constexpr std::int64_t kFirst = -62'167'219'200'000;  // 0000-01-01T00:00:00.000Z
   constexpr std::int64_t kLast = 253'402'300'799'999;   // 9999-12-31T23:59:59.999Z

@@ -50,6 +50,17 @@ class WriterTest : public ::testing::Test {
         std::move(done)};
   }
 
+  // insert() that may wait for company (Durability::deferred); `done` records the outcome in
+  // `ok` and arrives at `countdown`.
+  static Job deferred_insert(std::string name, std::atomic<int>& ok, Countdown& countdown) {
+    Job job = insert(std::move(name), [&ok, &countdown](bool result) {
+      if (result) ++ok;
+      countdown.arrive();
+    });
+    job.durability = Durability::deferred;
+    return job;
+  }
+
   // Submits a job that blocks the writer thread until release() and returns once the writer is
   // inside it, so that everything submitted afterwards queues up for the next batch.
   void hold_writer(Writer& writer, Countdown& done) {
@@ -295,13 +306,8 @@ TEST_F(WriterTest, DeferredJobWaitsToShareTheNextCommit) {
   Writer writer(open_writer_db(), 1000, {}, std::chrono::hours(1));
   Countdown deferred(1);
   Countdown urgent(1);
-  std::atomic<bool> deferred_ok = false;
-  Job late = insert("late", [&](bool ok) {
-    deferred_ok = ok;
-    deferred.arrive();
-  });
-  late.durability = Durability::deferred;
-  writer.submit(std::move(late));
+  std::atomic<int> deferred_ok = 0;
+  writer.submit(deferred_insert("late", deferred_ok, deferred));
   // Within an hour's window nothing commits it; without the window this would take a millisecond.
   EXPECT_FALSE(deferred.wait(200ms));
   EXPECT_EQ(committed("late"), 0);
@@ -310,7 +316,7 @@ TEST_F(WriterTest, DeferredJobWaitsToShareTheNextCommit) {
   writer.submit(insert("now", [&](bool) { urgent.arrive(); }));
   ASSERT_TRUE(urgent.wait());
   ASSERT_TRUE(deferred.wait());
-  EXPECT_TRUE(deferred_ok);
+  EXPECT_EQ(deferred_ok, 1);
   const auto stats = writer.stats();
   EXPECT_EQ(stats.commits, 1u);
   EXPECT_EQ(stats.jobs, 2u);
@@ -323,14 +329,8 @@ TEST_F(WriterTest, DeferredJobsCommitTogetherWhenTheWindowEnds) {
   Countdown done(1 + kDeferred);
   std::atomic<int> succeeded = 0;
   hold_writer(writer, done);
-  for (int i = 0; i < kDeferred; ++i) {
-    Job job = insert("d" + std::to_string(i), [&](bool ok) {
-      if (ok) ++succeeded;
-      done.arrive();
-    });
-    job.durability = Durability::deferred;
-    writer.submit(std::move(job));
-  }
+  for (int i = 0; i < kDeferred; ++i)
+    writer.submit(deferred_insert("d" + std::to_string(i), succeeded, done));
   release();
   ASSERT_TRUE(done.wait());
   EXPECT_EQ(succeeded, kDeferred);
@@ -342,17 +342,12 @@ TEST_F(WriterTest, DeferredJobsCommitTogetherWhenTheWindowEnds) {
 TEST_F(WriterTest, StopCommitsDeferredJobsAtOnce) {
   Writer writer(open_writer_db(), 1000, {}, std::chrono::hours(1));
   Countdown done(1);
-  std::atomic<bool> succeeded = false;
-  Job job = insert("held", [&](bool ok) {
-    succeeded = ok;
-    done.arrive();
-  });
-  job.durability = Durability::deferred;
-  writer.submit(std::move(job));
+  std::atomic<int> succeeded = 0;
+  writer.submit(deferred_insert("held", succeeded, done));
   EXPECT_FALSE(done.wait(100ms));
   writer.stop();  // does not wait out the hour
   EXPECT_EQ(done.left(), 0);
-  EXPECT_TRUE(succeeded);
+  EXPECT_EQ(succeeded, 1);
   EXPECT_EQ(committed("held"), 1);
 }
 

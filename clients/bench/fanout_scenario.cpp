@@ -94,17 +94,16 @@ json run_fanout(BenchRun& run, const FanoutScenario& s) {
   out["dropped_connections"] = run.dropped_count();
   out["server"] = server_figures(cpu_before, cpu_after);
   if (!rss_series.empty()) out["server"]["rss_kib_every_10s"] = std::move(rss_series);
+  const double window_seconds = summary["window_seconds"].get<double>();
   // The generator's own CPU over the window: near 1.0 per second, it is the limit, not the server,
   // and the latencies it reports are partly its own lateness in reading deliveries.
   if (bench_before && bench_after) {
     const double cpu = bench_after->cpu_seconds - bench_before->cpu_seconds;
-    const double seconds = summary["window_seconds"].get<double>();
     out["bench_cpu_seconds_in_window"] = cpu;
-    out["bench_saturated"] = seconds > 0 && cpu / seconds > kSaturatedShare;
+    out["bench_saturated"] = window_seconds > 0 && cpu / window_seconds > kSaturatedShare;
   }
   if (cpu_before && cpu_after && summary["deliveries_per_second"].get<double>() > 0) {
-    const double deliveries =
-        summary["deliveries_per_second"].get<double>() * summary["window_seconds"].get<double>();
+    const double deliveries = summary["deliveries_per_second"].get<double>() * window_seconds;
     out["server"]["cpu_seconds_per_1000_deliveries"] =
         (cpu_after->cpu_seconds - cpu_before->cpu_seconds) * 1000.0 / deliveries;
   }

@@ -119,7 +119,11 @@ void load_config_file(const std::filesystem::path& file, ServerConfig& config) {
       r.read("synchronous", config.storage.synchronous);
       r.read("readers", config.storage.readers);
       r.read("max_batch", config.storage.max_batch);
+      r.read("commit_interval_us", config.storage.commit_interval_us);
       r.finish();
+      if (config.storage.commit_interval_us > StorageConfig::kMaxCommitIntervalUs) {
+        throw std::runtime_error("storage.commit_interval_us: at most 100000 (0.1 s)");
+      }
     }
     if (const auto* t = top.table("security")) {
       TableReader r(*t, "security");

@@ -33,6 +33,10 @@ struct StorageConfig {
   std::string synchronous = "FULL";
   int readers = 2;
   std::size_t max_batch = 1000;
+  // Under a steady stream of writes, commits at most this often (0: as soon as the previous one
+  // is synced); see storage::CommitPacer. At most kMaxCommitIntervalUs.
+  std::int64_t commit_interval_us = 2000;
+  static constexpr std::int64_t kMaxCommitIntervalUs = 100'000;
 };
 
 struct SecurityConfig {

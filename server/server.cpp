@@ -50,6 +50,8 @@ storage::StoreOptions store_options(const ServerConfig& config,
   options.synchronous = config.storage.synchronous;
   options.readers = config.storage.readers;
   options.max_batch = config.storage.max_batch;
+  options.writer_timing.commit_interval =
+      std::chrono::microseconds(config.storage.commit_interval_us);
   return options;
 }
 

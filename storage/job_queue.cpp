@@ -14,8 +14,9 @@ bool JobQueue::push(Job& job) {
   jobs_.push_back(std::move(job));
   if (gathering_ == 0) {
     wake_.notify_one();
-  } else if (urgent || jobs_.size() >= gathering_) {
-    // A gathering consumer sleeps through deferred jobs: one wake per batch, not one per job.
+  } else if ((urgent && gather_on_urgent_) || jobs_.size() >= gathering_) {
+    // A gathering consumer sleeps through the jobs it waits to collect: one wake per batch,
+    // not one per job.
     gathered_ = true;
     wake_.notify_one();
   }
@@ -34,14 +35,16 @@ bool JobQueue::pop(std::deque<Job>& out, std::size_t max) {
 }
 
 void JobQueue::gather_until(std::deque<Job>& out, std::size_t max,
-                            std::chrono::steady_clock::time_point deadline) {
+                            std::chrono::steady_clock::time_point deadline, Until until) {
   if (out.size() >= max) return;
   const std::size_t room = max - out.size();
   std::unique_lock lock(mutex_);
   gathering_ = room;
-  gathered_ = jobs_.size() >= room || std::ranges::any_of(jobs_, [](const Job& job) {
-                return job.durability == Durability::now;
-              });
+  gather_on_urgent_ = until == Until::urgent_job;
+  gathered_ =
+      jobs_.size() >= room || (gather_on_urgent_ && std::ranges::any_of(jobs_, [](const Job& job) {
+                                 return job.durability == Durability::now;
+                               }));
   wake_.wait_until(lock, deadline, [this] { return gathered_ || closed_; });
   gathering_ = 0;
   for (std::size_t i = 0; i < room && !jobs_.empty(); ++i) {

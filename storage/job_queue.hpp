@@ -22,11 +22,14 @@ class JobQueue {
   // empty) once the queue is closed and drained.
   bool pop(std::deque<Job>& out, std::size_t max);
 
-  // Adds to `out` (up to `max` jobs in all) what arrives until `deadline`; returns sooner once a
-  // job of Durability::now is queued, once there is enough to fill `out`, or when the queue is
-  // closed. For one consumer only (the writer).
+  // What ends gather_until() before its deadline, besides a full batch and close().
+  enum class Until { urgent_job, full };
+
+  // Adds to `out` (up to `max` jobs in all) what arrives until `deadline`; returns sooner once
+  // there is enough to fill `out`, when the queue is closed, and with Until::urgent_job once a
+  // job of Durability::now is queued. For one consumer only (the writer).
   void gather_until(std::deque<Job>& out, std::size_t max,
-                    std::chrono::steady_clock::time_point deadline);
+                    std::chrono::steady_clock::time_point deadline, Until until);
 
   void close();
 
@@ -35,8 +38,9 @@ class JobQueue {
   std::condition_variable wake_;
   std::deque<Job> jobs_;
   bool closed_ = false;
-  std::size_t gathering_ = 0;  // while gather_until() waits: the jobs it still has room for
-  bool gathered_ = false;      // ...and whether it should stop waiting
+  std::size_t gathering_ = 0;      // while gather_until() waits: the jobs it still has room for
+  bool gather_on_urgent_ = false;  // ...whether a job of Durability::now ends the wait
+  bool gathered_ = false;          // ...and whether it should stop waiting
 };
 
 // Calls job.done(ok), if any; a throwing completion is logged, never lets a storage thread die.

@@ -20,7 +20,7 @@ Store::Store(const StoreOptions& options)
     : options_(options),
       checkpointer_(options.path, options.synchronous, options.busy_timeout_ms),
       writer_(open_writer(options, checkpointer_), options.max_batch, options.write_completions,
-              options.deferral_window),
+              options.writer_timing),
       readers_(
           std::make_unique<ReaderPool>(options.path, options.readers, options.busy_timeout_ms)) {}
 

@@ -19,8 +19,7 @@ struct StoreOptions {
   std::string synchronous = "FULL";  // OFF, NORMAL, FULL or EXTRA
   int readers = 2;
   std::size_t max_batch = 1000;  // jobs per group commit
-  // How long Durability::deferred writes may wait to share a commit (see Writer).
-  std::chrono::milliseconds deferral_window = Writer::kDefaultDeferralWindow;
+  WriterTiming writer_timing;    // how long a batch may wait for more jobs (see Writer)
   int busy_timeout_ms = 5000;
   CompletionRunner write_completions;  // empty: write completions run on the writer thread
 };

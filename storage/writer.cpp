@@ -8,11 +8,12 @@
 namespace musubi::storage {
 
 Writer::Writer(std::unique_ptr<Database> db, std::size_t max_batch, CompletionRunner completions,
-               std::chrono::milliseconds deferral_window)
+               WriterTiming timing)
     : db_(std::move(db)),
       max_batch_(max_batch == 0 ? 1 : max_batch),
       completions_(std::move(completions)),
-      deferral_window_(deferral_window),
+      deferral_window_(timing.deferral_window),
+      pacer_(timing.commit_interval),
       thread_([this] { run(); }) {}
 
 Writer::~Writer() {
@@ -36,11 +37,16 @@ WriterStats Writer::stats() const {
 void Writer::run() {
   take_thread_role("musubid-writer");
   std::deque<Job> batch;
+  using Clock = CommitPacer::Clock;
   while (queue_.pop(batch, max_batch_)) {
     if (std::ranges::all_of(
             batch, [](const Job& job) { return job.durability == Durability::deferred; })) {
-      queue_.gather_until(batch, max_batch_, std::chrono::steady_clock::now() + deferral_window_);
+      queue_.gather_until(batch, max_batch_, Clock::now() + deferral_window_,
+                          JobQueue::Until::urgent_job);
+    } else if (const auto start = pacer_.earliest_start(); start > Clock::now()) {
+      queue_.gather_until(batch, max_batch_, start, JobQueue::Until::full);
     }
+    pacer_.started(Clock::now(), batch.size());
     commit_batch(batch);
     batch.clear();  // moved from
   }

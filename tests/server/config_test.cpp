@@ -86,6 +86,7 @@ max_address_wait_seconds = 120
 synchronous = "NORMAL"
 readers = 4
 max_batch = 250
+commit_interval_us = 500
 
 [security]
 token_ttl_days = 7
@@ -127,6 +128,7 @@ revocation_poll_ms = 250
   EXPECT_EQ(config_.storage.synchronous, "NORMAL");
   EXPECT_EQ(config_.storage.readers, 4);
   EXPECT_EQ(config_.storage.max_batch, 250u);
+  EXPECT_EQ(config_.storage.commit_interval_us, 500);
 
   EXPECT_EQ(config_.security.token_ttl_days, 7);
   EXPECT_EQ(config_.security.shared_device_idle_minutes, 15);
@@ -196,6 +198,15 @@ TEST_F(ConfigFile, NegativeNumbersAreRefusedForCounts) {
   EXPECT_EQ(error_of("[storage]\nreaders = -1\n"), prefix() + "storage.readers: wrong type");
   EXPECT_EQ(error_of("[timeouts]\nclose_seconds = -5\n"),
             prefix() + "timeouts.close_seconds: wrong type");
+}
+
+TEST_F(ConfigFile, CommitIntervalIsBounded) {
+  EXPECT_EQ(error_of("[storage]\ncommit_interval_us = 100001\n"),
+            prefix() + "storage.commit_interval_us: at most 100000 (0.1 s)");
+  EXPECT_EQ(error_of("[storage]\ncommit_interval_us = -1\n"),
+            prefix() + "storage.commit_interval_us: wrong type");
+  EXPECT_EQ(error_of("[storage]\ncommit_interval_us = 0\n"), "");
+  EXPECT_EQ(config_.storage.commit_interval_us, 0);
 }
 
 TEST_F(ConfigFile, SessionLifetimesKeepTheTwoKindsApart) {
@@ -339,6 +350,7 @@ TEST(ExampleConfig, LoadsAndMatchesTheDefaults) {
   EXPECT_EQ(loaded.storage.synchronous, defaults.storage.synchronous);
   EXPECT_EQ(loaded.storage.readers, defaults.storage.readers);
   EXPECT_EQ(loaded.storage.max_batch, defaults.storage.max_batch);
+  EXPECT_EQ(loaded.storage.commit_interval_us, defaults.storage.commit_interval_us);
   EXPECT_EQ(loaded.security.token_ttl_days, defaults.security.token_ttl_days);
   EXPECT_EQ(loaded.security.shared_device_idle_minutes,
             defaults.security.shared_device_idle_minutes);

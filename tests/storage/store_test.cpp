@@ -136,7 +136,7 @@ TEST_F(StoreTest, WriteGivesTheWorkResult) {
 
 TEST_F(StoreTest, DeferredWriteRidesWithTheNextWrite) {
   auto o = options();
-  o.deferral_window = std::chrono::hours(1);
+  o.writer_timing.deferral_window = std::chrono::hours(1);
   Store store(o);
   const auto commits_before = store.writer_stats().commits;
   Countdown deferred(1);

@@ -303,7 +303,7 @@ TEST_F(WriterTest, StopDrainsQueuedJobs) {
 }
 
 TEST_F(WriterTest, DeferredJobWaitsToShareTheNextCommit) {
-  Writer writer(open_writer_db(), 1000, {}, std::chrono::hours(1));
+  Writer writer(open_writer_db(), 1000, {}, {.deferral_window = std::chrono::hours(1)});
   Countdown deferred(1);
   Countdown urgent(1);
   std::atomic<int> deferred_ok = 0;
@@ -325,7 +325,7 @@ TEST_F(WriterTest, DeferredJobWaitsToShareTheNextCommit) {
 
 TEST_F(WriterTest, DeferredJobsCommitTogetherWhenTheWindowEnds) {
   constexpr int kDeferred = 3;
-  Writer writer(open_writer_db(), 1000, {}, 20ms);
+  Writer writer(open_writer_db(), 1000, {}, {.deferral_window = 20ms});
   Countdown done(1 + kDeferred);
   std::atomic<int> succeeded = 0;
   hold_writer(writer, done);
@@ -340,7 +340,7 @@ TEST_F(WriterTest, DeferredJobsCommitTogetherWhenTheWindowEnds) {
 }
 
 TEST_F(WriterTest, StopCommitsDeferredJobsAtOnce) {
-  Writer writer(open_writer_db(), 1000, {}, std::chrono::hours(1));
+  Writer writer(open_writer_db(), 1000, {}, {.deferral_window = std::chrono::hours(1)});
   Countdown done(1);
   std::atomic<int> succeeded = 0;
   writer.submit(deferred_insert("held", succeeded, done));
@@ -349,6 +349,37 @@ TEST_F(WriterTest, StopCommitsDeferredJobsAtOnce) {
   EXPECT_EQ(done.left(), 0);
   EXPECT_EQ(succeeded, 1);
   EXPECT_EQ(committed("held"), 1);
+}
+
+TEST_F(WriterTest, UnderLoadCommitsWaitOutTheInterval) {
+  Writer writer(open_writer_db(), 1000, {}, {.commit_interval = std::chrono::hours(1)});
+  // A burst of 48 jobs in one commit: to the pacer, arrivals far above CommitPacer::kBusyJobs
+  // per (hour-long) interval. The burst itself is not held: the pacer had seen no load before.
+  constexpr int kBurst = 48;
+  Countdown burst(1 + kBurst);
+  hold_writer(writer, burst);
+  for (int i = 0; i < kBurst; ++i)
+    writer.submit(insert("burst" + std::to_string(i), [&](bool) { burst.arrive(); }));
+  release();
+  ASSERT_TRUE(burst.wait());
+  ASSERT_EQ(writer.stats().commits, 2u);
+
+  Countdown done(2);
+  std::atomic<int> succeeded = 0;
+  for (const auto* name : {"paced1", "paced2"}) {
+    writer.submit(insert(name, [&](bool ok) {
+      if (ok) ++succeeded;
+      done.arrive();
+    }));
+  }
+  // Held for the rest of the hour; without pacing this would take a millisecond.
+  EXPECT_FALSE(done.wait(200ms));
+  EXPECT_EQ(committed("paced1"), 0);
+  writer.stop();  // does not wait out the hour
+  EXPECT_EQ(done.left(), 0);
+  EXPECT_EQ(succeeded, 2);
+  EXPECT_EQ(writer.stats().commits, 3u);  // both in one
+  EXPECT_EQ(committed(), 1 + kBurst + 2);
 }
 
 TEST_F(WriterTest, StopIsIdempotent) {

@@ -50,11 +50,11 @@ TEST(CommitPacer, AHeavyLoadSpacesCommitsByTheInterval) {
 TEST(CommitPacer, TheEstimateFollowsTheLoadWithinAFewIntervals) {
   CommitPacer pacer(2ms);
   const auto light = steady(pacer, kT0, 1ms, 1, 100);
-  // 4,000 jobs a second from now on: paced within a few intervals, though not at once.
+  // 5,000 jobs a second from now on: paced within a few intervals, though not at once.
   auto t = light + 1ms;
-  pacer.started(t, 4);
+  pacer.started(t, 5);
   EXPECT_EQ(pacer.earliest_start(), kAtOnce);
-  t = steady(pacer, t, 1ms, 4, 16);
+  t = steady(pacer, t, 1ms, 5, 16);
   EXPECT_EQ(pacer.earliest_start(), t + 2ms);
 }
 

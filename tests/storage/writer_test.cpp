@@ -353,9 +353,9 @@ TEST_F(WriterTest, StopCommitsDeferredJobsAtOnce) {
 
 TEST_F(WriterTest, UnderLoadCommitsWaitOutTheInterval) {
   Writer writer(open_writer_db(), 1000, {}, {.commit_interval = std::chrono::hours(1)});
-  // A burst of 48 jobs in one commit: to the pacer, arrivals far above CommitPacer::kBusyJobs
+  // A burst of 64 jobs in one commit: to the pacer, arrivals far above CommitPacer::kBusyJobs
   // per (hour-long) interval. The burst itself is not held: the pacer had seen no load before.
-  constexpr int kBurst = 48;
+  constexpr int kBurst = 64;
   Countdown burst(1 + kBurst);
   hold_writer(writer, burst);
   for (int i = 0; i < kBurst; ++i)

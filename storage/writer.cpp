@@ -46,7 +46,10 @@ void Writer::run() {
     } else if (const auto start = pacer_.earliest_start(); start > Clock::now()) {
       queue_.gather_until(batch, max_batch_, start, JobQueue::Until::full);
     }
-    pacer_.started(Clock::now(), batch.size());
+    // The pace follows the writes someone waits for; deferred ones only ride along.
+    pacer_.started(Clock::now(),
+                   static_cast<std::size_t>(std::ranges::count_if(
+                       batch, [](const Job& job) { return job.durability == Durability::now; })));
     commit_batch(batch);
     batch.clear();  // moved from
   }

@@ -20,7 +20,7 @@ Clock::time_point steady(CommitPacer& pacer, Clock::time_point from, Clock::dura
   return t;
 }
 
-const Clock::time_point kT0 = Clock::time_point{} + 1000h;
+constexpr Clock::time_point kT0 = Clock::time_point{} + 1000h;
 
 TEST(CommitPacer, FirstCommitStartsAtOnce) {
   const CommitPacer pacer(2ms);

@@ -353,8 +353,8 @@ TEST_F(WriterTest, StopCommitsDeferredJobsAtOnce) {
 
 TEST_F(WriterTest, UnderLoadCommitsWaitOutTheInterval) {
   Writer writer(open_writer_db(), 1000, {}, {.commit_interval = std::chrono::hours(1)});
-  // A burst of 64 jobs in one commit: to the pacer, arrivals far above CommitPacer::kBusyJobs
-  // per (hour-long) interval. The burst itself is not held: the pacer had seen no load before.
+  // A burst of 64 jobs in one commit, a moment after the holder's: against an hour-long interval
+  // that is a busy rate. The burst itself is not held: the pacer had seen no load before.
   constexpr int kBurst = 64;
   Countdown burst(1 + kBurst);
   hold_writer(writer, burst);
@@ -380,6 +380,27 @@ TEST_F(WriterTest, UnderLoadCommitsWaitOutTheInterval) {
   EXPECT_EQ(succeeded, 2);
   EXPECT_EQ(writer.stats().commits, 3u);  // both in one
   EXPECT_EQ(committed(), 1 + kBurst + 2);
+}
+
+TEST_F(WriterTest, DeferredJobsDoNotSetThePace) {
+  Writer writer(open_writer_db(), 1000, {},
+                {.deferral_window = 0ms, .commit_interval = std::chrono::hours(1)});
+  // The same burst as above, but of read audit entries: nobody waits for those, and a write
+  // that comes after them is not paced.
+  constexpr int kBurst = 64;
+  Countdown burst(1 + kBurst);
+  std::atomic<int> deferred_ok = 0;
+  hold_writer(writer, burst);
+  for (int i = 0; i < kBurst; ++i)
+    writer.submit(deferred_insert("audit" + std::to_string(i), deferred_ok, burst));
+  release();
+  ASSERT_TRUE(burst.wait());
+  EXPECT_EQ(deferred_ok, kBurst);
+
+  Countdown done(1);
+  writer.submit(insert("post", [&](bool) { done.arrive(); }));
+  EXPECT_TRUE(done.wait());  // within the default wait, not the hour
+  EXPECT_EQ(committed("post"), 1);
 }
 
 TEST_F(WriterTest, StopIsIdempotent) {

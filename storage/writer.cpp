@@ -7,6 +7,16 @@
 
 namespace musubi::storage {
 
+namespace {
+
+// The jobs of `batch` whose callers wait for their commit (Durability::now).
+std::size_t awaited(const std::deque<Job>& batch) {
+  return static_cast<std::size_t>(std::ranges::count_if(
+      batch, [](const Job& job) { return job.durability == Durability::now; }));
+}
+
+}  // namespace
+
 Writer::Writer(std::unique_ptr<Database> db, std::size_t max_batch, CompletionRunner completions,
                WriterTiming timing)
     : db_(std::move(db)),
@@ -39,17 +49,14 @@ void Writer::run() {
   std::deque<Job> batch;
   using Clock = CommitPacer::Clock;
   while (queue_.pop(batch, max_batch_)) {
-    if (std::ranges::all_of(
-            batch, [](const Job& job) { return job.durability == Durability::deferred; })) {
+    if (awaited(batch) == 0) {
       queue_.gather_until(batch, max_batch_, Clock::now() + deferral_window_,
                           JobQueue::Until::urgent_job);
     } else if (const auto start = pacer_.earliest_start(); start > Clock::now()) {
       queue_.gather_until(batch, max_batch_, start, JobQueue::Until::full);
     }
     // The pace follows the writes someone waits for; deferred ones only ride along.
-    pacer_.started(Clock::now(),
-                   static_cast<std::size_t>(std::ranges::count_if(
-                       batch, [](const Job& job) { return job.durability == Durability::now; })));
+    pacer_.started(Clock::now(), awaited(batch));
     commit_batch(batch);
     batch.clear();  // moved from
   }

@@ -1,80 +1,16 @@
 #include "server/tls_socket.hpp"
 
 #include <cerrno>
-#include <cstdint>
 #include <new>
-#include <sys/socket.h>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "server/socket_bio.hpp"
+
 namespace musubi::server {
-
-namespace {
-
-// A BIO on a non-blocking socket that writes with MSG_NOSIGNAL: OpenSSL's own socket BIO uses
-// write(2), which raises SIGPIPE when the peer has gone, and a library must not depend on the
-// process ignoring it. It also remembers whether the last read drained the socket. Both live in
-// the BIO's data word (descriptor << 1 | drained): nothing allocated per connection.
-int descriptor(BIO* bio) {
-  return static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)) >> 1);
-}
-
-bool drained(BIO* bio) {
-  return (reinterpret_cast<std::intptr_t>(BIO_get_data(bio)) & 1) != 0;
-}
-
-void set_state(BIO* bio, int descriptor, bool drained) {
-  const auto word = (static_cast<std::intptr_t>(descriptor) << 1) | (drained ? 1 : 0);
-  BIO_set_data(bio, reinterpret_cast<void*>(word));  // NOLINT(performance-no-int-to-ptr): a number
-}
-
-int socket_write(BIO* bio, const char* data, int size) {
-  BIO_clear_retry_flags(bio);
-  const auto n = ::send(descriptor(bio), data, static_cast<std::size_t>(size), MSG_NOSIGNAL);
-  if (n < 0 && would_block()) BIO_set_retry_write(bio);
-  return static_cast<int>(n);
-}
-
-int socket_read(BIO* bio, char* data, int size) {
-  BIO_clear_retry_flags(bio);
-  const auto n = ::recv(descriptor(bio), data, static_cast<std::size_t>(size), 0);
-  // A stream socket that returns less than asked for had no more queued at that moment.
-  set_state(bio, descriptor(bio), n > 0 && n < size);
-  if (n < 0 && would_block()) BIO_set_retry_read(bio);
-  return static_cast<int>(n);
-}
-
-long socket_ctrl(BIO* bio, int command, long, void* pointer) {
-  switch (command) {
-    case BIO_C_GET_FD:
-      if (pointer != nullptr) *static_cast<int*>(pointer) = descriptor(bio);
-      return descriptor(bio);
-    case BIO_CTRL_FLUSH: return 1;
-    default: return 0;
-  }
-}
-
-BIO_METHOD* socket_method() {
-  static BIO_METHOD* const method = [] {
-    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR,
-                                 "musubi socket");
-    BIO_meth_set_write(m, socket_write);
-    BIO_meth_set_read(m, socket_read);
-    BIO_meth_set_ctrl(m, socket_ctrl);
-    BIO_meth_set_create(m, [](BIO* bio) {
-      BIO_set_init(bio, 1);
-      return 1;
-    });
-    return m;
-  }();
-  return method;
-}
-
-}  // namespace
 
 void TlsSocket::SslFree::operator()(SSL* ssl) const {
   SSL_free(ssl);
@@ -83,9 +19,8 @@ void TlsSocket::SslFree::operator()(SSL* ssl) const {
 TlsSocket::TlsSocket(boost::asio::ip::tcp::socket socket, SSL_CTX* context)
     : socket_(std::move(socket)), ssl_(SSL_new(context)) {
   if (!ssl_) throw std::bad_alloc();
-  BIO* bio = BIO_new(socket_method());
+  BIO* bio = new_socket_bio(socket_.native_handle());
   if (bio == nullptr) throw std::bad_alloc();
-  set_state(bio, socket_.native_handle(), false);
   SSL_set_bio(ssl_.get(), bio, bio);
   SSL_set_accept_state(ssl_.get());
   // No read-ahead during the handshake: OpenSSL must not read past the client's Finished, whose
@@ -123,8 +58,10 @@ TlsSocket::Step TlsSocket::read_some(void* data, std::size_t size) {
   std::size_t n = 0;
   const int r = SSL_read_ex(ssl_.get(), data, size, &n);
   if (r == 1) {
-    return Step{
-        n, Want::nothing, {}, drained(SSL_get_rbio(ssl_.get())) && !SSL_has_pending(ssl_.get())};
+    return Step{n,
+                Want::nothing,
+                {},
+                socket_bio_drained(SSL_get_rbio(ssl_.get())) && !SSL_has_pending(ssl_.get())};
   }
   return failed(r);
 }

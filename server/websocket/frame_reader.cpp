@@ -54,7 +54,7 @@ bool is_control(std::uint8_t opcode) {
 }
 
 // The header rules that need no payload; `room` is what the message may still grow by.
-std::optional<ReadFailure> check_header(const FrameHeader& header, bool in_message,
+std::optional<ReadFailure> check_header(const FrameHeader& header, Sender sender, bool in_message,
                                         std::size_t room) {
   const auto protocol_error = [](std::string_view reason) {
     return ReadFailure{kProtocolError, reason};
@@ -63,7 +63,12 @@ std::optional<ReadFailure> check_header(const FrameHeader& header, bool in_messa
   if ((header.opcode > 2 && header.opcode < 8) || header.opcode > 10) {
     return protocol_error("reserved opcode");
   }
-  if (!header.masked) return protocol_error("client frames must be masked");
+  if (sender == Sender::client && !header.masked) {
+    return protocol_error("client frames must be masked");
+  }
+  if (sender == Sender::server && header.masked) {
+    return protocol_error("server frames must not be masked");
+  }
   if ((header.length >> 63) != 0) return protocol_error("frame length out of range");
   if (!header.minimal_length) return protocol_error("length not minimally encoded");
   if (is_control(header.opcode)) {
@@ -135,14 +140,14 @@ ReadResult FrameReader::read(char* data, std::size_t size, MessageHandler& handl
       return result;
     }
     const std::size_t room = max_message_bytes_ - (in_message_ ? fragments_.size() : 0);
-    result.failure = check_header(header, in_message_, room);
+    result.failure = check_header(header, sender_, in_message_, room);
     if (result.failure) return result;
     // Unmasking waits for the whole frame: a partial one is handed back and read again later.
     if (available - header.size < header.length) return result;
 
     char* payload = frame + header.size;
     const auto length = static_cast<std::size_t>(header.length);
-    unmask(payload, length, header.mask);
+    if (header.masked) unmask(payload, length, header.mask);
     result.consumed += header.size + length;
     const auto opcode = static_cast<Opcode>(header.opcode);
     const std::string_view view(payload, length);

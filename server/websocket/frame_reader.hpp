@@ -10,7 +10,7 @@
 
 namespace musubi::server::websocket {
 
-// One complete message (text or binary, its fragments joined) or control frame from the client.
+// One complete message (text or binary, its fragments joined) or control frame from the peer.
 struct Message {
   Opcode opcode;
   std::string_view payload;
@@ -44,12 +44,16 @@ struct ReadResult {
   bool stopped = false;
 };
 
-// The incremental parser of a client's frames, fed whatever has arrived. A message in one frame
+// Whose frames a FrameReader parses: a client's are masked, a server's are not (RFC 6455 §5.1).
+enum class Sender { client, server };
+
+// The incremental parser of a peer's frames, fed whatever has arrived. A message in one frame
 // is handed on where it lies in the caller's buffer, unmasked in place; only fragmented messages
 // are copied, into a buffer that is given back when large so that idle connections hold nothing.
 class FrameReader {
  public:
-  explicit FrameReader(std::size_t max_message_bytes) : max_message_bytes_(max_message_bytes) {}
+  explicit FrameReader(std::size_t max_message_bytes, Sender sender = Sender::client)
+      : max_message_bytes_(max_message_bytes), sender_(sender) {}
 
   // Parses the frames wholly inside [data, data + size), unmasking their payloads in place, and
   // hands each complete message and control frame to `handler` in order. Payload views are valid
@@ -62,6 +66,7 @@ class FrameReader {
 
  private:
   std::size_t max_message_bytes_;
+  Sender sender_;
   bool in_message_ = false;               // a fragmented message has begun
   Opcode message_opcode_ = Opcode::text;  // its opcode, from the first fragment
   std::string fragments_;                 // its payload so far

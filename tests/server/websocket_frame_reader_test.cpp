@@ -261,6 +261,23 @@ TEST(WebSocketFrameReader, RefusesAnUnmaskedFrameWith1002) {
   EXPECT_EQ(failure_code(read_whole(client_frame(Opcode::ping, "", {.masked = false}))), 1002);
 }
 
+// A client (the load generator) reads the server's frames: unmasked, and a masked one is refused.
+TEST(WebSocketFrameReader, ReadsAServersUnmaskedFramesAndRefusesMaskedOnes) {
+  const std::string text = R"({"event":"room.event"})";
+  const auto stream = client_frame(Opcode::text, text, {.masked = false}) +
+                      client_frame(Opcode::ping, "p", {.masked = false});
+  FrameReader reader(1024, Sender::server);
+  const auto outcome = feed(reader, stream, {5, stream.size() - 5});
+  EXPECT_FALSE(outcome.failure);
+  ASSERT_EQ(outcome.messages.size(), 2u);
+  EXPECT_EQ(outcome.messages[0], Received(Opcode::text, text));
+  EXPECT_EQ(outcome.messages[1], Received(Opcode::ping, "p"));
+
+  FrameReader refusing(1024, Sender::server);
+  const auto masked = client_frame(Opcode::text, "x");
+  EXPECT_EQ(failure_code(feed(refusing, masked, {masked.size()})), 1002);
+}
+
 TEST(WebSocketFrameReader, RefusesFragmentedOrLongControlFramesWith1002) {
   for (const Opcode opcode : {Opcode::ping, Opcode::pong, Opcode::close}) {
     EXPECT_EQ(failure_code(read_whole(client_frame(opcode, "", {.fin = false}))), 1002);

@@ -2,9 +2,11 @@
 
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <system_error>
 
 #include <nlohmann/json.hpp>
 #include <openssl/err.h>
@@ -31,13 +33,15 @@ constexpr std::int64_t kResumeId = 1;
 constexpr std::int64_t kSubscribeId = 2;
 constexpr std::size_t kMaxMessageBytes = std::size_t{16} << 20;
 constexpr std::size_t kScratchBytes = std::size_t{1} << 20;
-constexpr std::size_t kMaxUpgradeResponse = 16 * 1024;
+constexpr std::size_t kMaxUpgradeResponse = std::size_t{16} * 1024;
 
 // What an OpenSSL call that returned `result` failed with, for a message.
 std::string tls_error(SSL* ssl, int result) {
   const int code = SSL_get_error(ssl, result);
   if (code == SSL_ERROR_ZERO_RETURN) return "closed by the server";
-  if (code == SSL_ERROR_SYSCALL) return errno != 0 ? std::strerror(errno) : "connection lost";
+  if (code == SSL_ERROR_SYSCALL) {
+    return errno != 0 ? std::system_category().message(errno) : "connection lost";
+  }
   std::array<char, 256> text{};
   ERR_error_string_n(ERR_get_error(), text.data(), text.size());
   return text.data();
@@ -321,7 +325,7 @@ void BenchClient::become_live() {
   if (handlers_.on_ready) handlers_.on_ready(*this);
 }
 
-void BenchClient::send(std::string text) {
+void BenchClient::send(std::string_view text) {
   if (step_ == Step::closed) return;
   queue_frame(Opcode::text, text);
   if (!writing_) flush();

@@ -57,7 +57,7 @@ class BenchClient : public std::enable_shared_from_this<BenchClient> {
   // Connects from `source` (any address when unspecified).
   void start(const boost::asio::ip::address& source);
   // Queues a text frame; one write is in flight at a time.
-  void send(std::string text);
+  void send(std::string_view text);
   // A normal close (1000); on_failed is not called for it.
   void close();
 

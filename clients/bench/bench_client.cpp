@@ -327,6 +327,7 @@ void BenchClient::become_live() {
 
 void BenchClient::send(std::string_view text) {
   if (step_ == Step::closed) return;
+  if (step_ < Step::welcome) return fail("send: the WebSocket is not open yet");
   queue_frame(Opcode::text, text);
   if (!writing_) flush();
 }

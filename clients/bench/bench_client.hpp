@@ -56,7 +56,8 @@ class BenchClient : public std::enable_shared_from_this<BenchClient> {
 
   // Connects from `source` (any address when unspecified).
   void start(const boost::asio::ip::address& source);
-  // Queues a text frame; one write is in flight at a time.
+  // Queues a text frame and writes what the socket takes. Before the WebSocket is open (welcomed)
+  // it fails the client instead.
   void send(std::string_view text);
   // A normal close (1000); on_failed is not called for it.
   void close();

@@ -28,10 +28,14 @@ class BenchSmoke : public ::testing::Test {
     server_ = new Musubid(dir_->path() / "server");
     // One network thread, as in the benchmark runs: connections without strands of their own,
     // deliveries inline on the delivery strand. (The other suites run two.)
+    // A short idle timeout: a quiet connection is pinged after one second and dropped a second
+    // later unless the bench client answers.
     std::ofstream(server_->config_file()) << "threads = 1\n"
                                              "[limits]\n"
                                              "requests_per_second = 100000.0\n"
-                                             "request_burst = 100000.0\n";
+                                             "request_burst = 100000.0\n"
+                                             "[timeouts]\n"
+                                             "websocket_idle_seconds = 2\n";
     const auto seeded = run_process({bench_binary(), "seed", "--data", server_->data_dir().string(),
                                      "--users", std::to_string(kUsers), "--room-size",
                                      std::to_string(kRoomSize), "--history-rooms", "1",
@@ -124,6 +128,15 @@ TEST_F(BenchSmoke, ConnectHoldsEveryConnectionAndMeasuresTheServer) {
   EXPECT_EQ(s.at("ready"), 48);  // more than the users: some have two devices
   EXPECT_EQ(s.at("failed"), 0);
   EXPECT_TRUE(s.at("server").contains("bytes_per_connection")) << s.dump();
+}
+
+TEST_F(BenchSmoke, IdleConnectionsAnswerTheServersPings) {
+  // Held quiet for twice the idle timeout: the server pings each and closes any that does not
+  // answer, which the scenario would count as dropped.
+  const auto s = run("connect", {"--connections", "8", "--hold", "4"});
+  EXPECT_TRUE(s.at("ok").get<bool>()) << s.dump();
+  EXPECT_EQ(s.at("ready"), 8);
+  EXPECT_EQ(s.at("dropped"), 0) << s.dump();
 }
 
 TEST_F(BenchSmoke, PasswordSignInsAreVerifiedAndCounted) {

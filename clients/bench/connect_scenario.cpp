@@ -35,7 +35,6 @@ json run_connect(BenchRun& run, const ConnectScenario& s) {
            {"connections", s.connections},
            {"ready", run.ready_count()},
            {"failed", run.failed_count()},
-           {"first_failure", run.first_failure()},
            {"connect_seconds", seconds},
            {"connects_per_second", static_cast<double>(run.ready_count()) / seconds},
            {"setup_latency_ms", run.setup_latency().summary_ms()}};
@@ -43,6 +42,7 @@ json run_connect(BenchRun& run, const ConnectScenario& s) {
   run.run_for(s.hold_seconds);
   const auto after = run.sample_server();
   out["dropped"] = run.dropped_count();
+  out["first_failure"] = run.first_failure();  // after the hold: a dropped connection's reason too
   out["server"] = server_figures(before, after);
   if (before && after && run.ready_count() > 0) {
     out["server"]["rss_kib_before"] = before->rss_kib;

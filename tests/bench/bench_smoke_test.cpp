@@ -137,6 +137,7 @@ TEST_F(BenchSmoke, IdleConnectionsAnswerTheServersPings) {
   EXPECT_TRUE(s.at("ok").get<bool>()) << s.dump();
   EXPECT_EQ(s.at("ready"), 8);
   EXPECT_EQ(s.at("dropped"), 0) << s.dump();
+  EXPECT_EQ(s.at("first_failure"), "") << s.dump();
 }
 
 TEST_F(BenchSmoke, PasswordSignInsAreVerifiedAndCounted) {

@@ -82,8 +82,8 @@ class BenchClient : public std::enable_shared_from_this<BenchClient> {
   void fail(const std::string& what);
   void handshake();
   void on_readable();
-  // The 101 response, when it has all arrived in [data, data + size): the bytes it took, or 0
-  // (when incomplete, or when it failed the client).
+  // The 101 response, once it has all arrived at the start of `received`: the bytes it took, or
+  // 0 (when incomplete, or when it failed the client).
   std::size_t take_upgrade_response(std::string_view received);
   // False when the client is done with reading (closed, failed).
   bool on_message(const server::websocket::Message& message);

@@ -1,13 +1,15 @@
 #include "clients/bench/bench_client.hpp"
 
 #include <array>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <system_error>
 
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <nlohmann/json.hpp>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -45,29 +47,6 @@ std::string tls_error(SSL* ssl, int result) {
   std::array<char, 256> text{};
   ERR_error_string_n(ERR_get_error(), text.data(), text.size());
   return text.data();
-}
-
-// The value of header `name` (case-insensitive) in an HTTP response's header block.
-std::string_view header_value(std::string_view head, std::string_view name) {
-  std::size_t at = head.find("\r\n");
-  while (at != std::string_view::npos && at + 2 < head.size()) {
-    const std::size_t start = at + 2;
-    const std::size_t end = head.find("\r\n", start);
-    const auto line = head.substr(start, end == std::string_view::npos ? end : end - start);
-    const auto colon = line.find(':');
-    if (colon == name.size() &&
-        std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      auto value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ')
-        value.remove_prefix(1);
-      return value;
-    }
-    at = end;
-  }
-  return {};
 }
 
 }  // namespace
@@ -226,22 +205,28 @@ void BenchClient::on_readable() {
 }
 
 std::size_t BenchClient::take_upgrade_response(std::string_view received) {
-  const auto end = received.find("\r\n\r\n");
-  if (end == std::string_view::npos) {
-    if (received.size() > kMaxUpgradeResponse) fail("upgrade: response too long");
+  namespace http = boost::beast::http;
+  http::response_parser<http::empty_body> parser;
+  parser.header_limit(kMaxUpgradeResponse);
+  boost::beast::error_code ec;
+  const std::size_t taken = parser.put(net::buffer(received.data(), received.size()), ec);
+  if (ec == http::error::need_more) return 0;
+  if (ec) {
+    fail("upgrade: " + ec.message());
     return 0;
   }
-  const auto head = received.substr(0, end + 2);
-  if (head.substr(0, 13) != "HTTP/1.1 101 ") {
-    fail("upgrade: " + std::string(head.substr(0, head.find("\r\n"))));
+  const auto& response = parser.get();
+  if (response.result() != http::status::switching_protocols) {
+    fail("upgrade: " + std::to_string(response.result_int()) + " " +
+         std::string(response.reason()));
     return 0;
   }
-  if (header_value(head, "Sec-WebSocket-Accept") != server::websocket::accept_key(upgrade_key_)) {
+  if (response[http::field::sec_websocket_accept] != server::websocket::accept_key(upgrade_key_)) {
     fail("upgrade: wrong Sec-WebSocket-Accept");
     return 0;
   }
   step_ = Step::welcome;
-  return end + 4;
+  return taken;
 }
 
 bool BenchClient::on_message(const Message& message) {

@@ -337,6 +337,7 @@ void BenchClient::queue_frame(Opcode opcode, std::string_view payload) {
 }
 
 void BenchClient::flush() {
+  writing_ = false;
   while (!out_.empty()) {
     ERR_clear_error();
     std::size_t n = 0;
@@ -356,15 +357,7 @@ void BenchClient::flush() {
     }
     // OpenSSL wants the same bytes again (or more after them) once the socket can take them.
     writing_ = true;
-    socket_.async_wait(
-        code == SSL_ERROR_WANT_READ ? net::socket_base::wait_read : net::socket_base::wait_write,
-        [self = shared_from_this()](boost::system::error_code ec) {
-          self->writing_ = false;
-          if (!self->socket_.is_open()) return;
-          if (ec) return self->fail("wait: " + ec.message());
-          self->flush();
-        });
-    return;
+    return await(code == SSL_ERROR_WANT_READ ? Want::read : Want::write, &BenchClient::flush);
   }
   if (closing_) {
     SSL_shutdown(ssl_.get());  // close_notify, not waiting for the server's

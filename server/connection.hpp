@@ -9,11 +9,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include <boost/asio/dispatch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "protocol/envelope.hpp"
 #include "protocol/operations.hpp"
+#include "server/dispatch_here.hpp"
 #include "server/domain/vocabulary.hpp"
 #include "server/operation_result.hpp"
 #include "server/rate_limiter.hpp"
@@ -200,8 +200,8 @@ class Connection {
   // already runs there (deliveries with a single network thread), else queued.
   template <class F>
   void on_strand(F f) {
-    boost::asio::dispatch(transport_.executor(),
-                          [keep = transport_.keep_alive(), f = std::move(f)]() mutable { f(); });
+    dispatch_here(transport_.executor(),
+                  [keep = transport_.keep_alive(), f = std::move(f)]() mutable { f(); });
   }
 
   // Parses a request body or replies with the error; true on success.

@@ -2,17 +2,25 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <string>
 #include <liburing.h>
 #include <sys/socket.h>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
+#include "server/dispatch_here.hpp"
+
 namespace musubi::server {
 
 namespace {
 
 constexpr unsigned kRingEntries = 256;
+// The memory a batch keeps for the next: a commit's deliveries at 5,000 posts/s take about 30 KB.
+constexpr std::size_t kBlockBytes = 64 * 1024;
+// Emptied batches kept for the next drains: one per drain running at once.
+constexpr std::size_t kSpareBatches = 4;
 constexpr int kSendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
 
 // One ring per network thread, made on its first batch: a ring is not shared between threads.
@@ -59,37 +67,106 @@ SendBatch::SendBatch(boost::asio::any_io_executor executor, Mode preferred)
     : executor_(std::move(executor)),
       mode_(preferred == Mode::io_uring && io_uring_sends_work() ? Mode::io_uring : Mode::send) {}
 
+void SendBatch::write_later(std::shared_ptr<BatchedSender> sender) {
+  std::lock_guard lock(mutex_);
+  writers_.push_back(std::move(sender));
+  post_drain();
+}
+
 void SendBatch::add(int fd, std::string_view bytes, std::shared_ptr<BatchedSender> sender) {
-  bool post = false;
-  {
-    std::lock_guard lock(mutex_);
-    pending_.push_back(Entry{fd, bytes, std::move(sender)});
-    post = !drain_posted_;
-    drain_posted_ = true;
-  }
+  std::lock_guard lock(mutex_);
+  pending_.entries.push_back(Entry{fd, pending_.bytes.copy(bytes), std::move(sender)});
+  post_drain();
+}
+
+void SendBatch::post_drain() {
   // Posted, not run: whatever else this turn adds goes in the same batch.
-  if (post) boost::asio::post(executor_, [this] { drain(); });
+  if (drain_posted_) return;
+  drain_posted_ = true;
+  boost::asio::post(executor_, [this] { drain(); });
 }
 
 void SendBatch::drain() {
-  std::vector<Entry> batch;
+  // First the writers: what they seal now joins this batch (drain_posted_ stays set meanwhile).
+  std::vector<std::shared_ptr<BatchedSender>> writers;
   {
     std::lock_guard lock(mutex_);
-    batch.swap(pending_);
-    drain_posted_ = false;
+    writers.swap(spare_writers_);
+    writers.swap(writers_);
   }
-  for (std::size_t i = 0; i < batch.size(); i += kRingEntries) {
-    const std::size_t count = std::min<std::size_t>(kRingEntries, batch.size() - i);
-    if (mode_ != Mode::io_uring || !send_through_ring(&batch[i], count)) {
-      send_each(&batch[i], count);
+  for (auto& writer : writers) {
+    auto executor = writer->executor();
+    dispatch_here(executor, [writer = std::move(writer)] { writer->write_queued(); });
+  }
+  writers.clear();
+  Batch batch;
+  {
+    std::lock_guard lock(mutex_);
+    if (writers.capacity() > spare_writers_.capacity()) spare_writers_.swap(writers);
+    if (!spare_batches_.empty()) {
+      batch = std::move(spare_batches_.back());
+      spare_batches_.pop_back();
+    }
+    std::swap(batch, pending_);
+    // Writers added since (from another thread) need a drain of their own.
+    drain_posted_ = false;
+    if (!writers_.empty()) post_drain();
+  }
+  send(batch);
+  for (auto& entry : batch.entries)
+    report(entry);
+  batch.entries.clear();
+  batch.bytes.clear();
+  std::lock_guard lock(mutex_);
+  if (spare_batches_.size() < kSpareBatches) spare_batches_.push_back(std::move(batch));
+}
+
+void SendBatch::send(Batch& batch) {
+  auto& entries = batch.entries;
+  for (std::size_t i = 0; i < entries.size(); i += kRingEntries) {
+    const std::size_t count = std::min<std::size_t>(kRingEntries, entries.size() - i);
+    if (mode_ != Mode::io_uring || !send_through_ring(&entries[i], count)) {
+      send_each(&entries[i], count);
     }
   }
-  for (auto& entry : batch) {
-    auto executor = entry.sender->executor();
-    boost::asio::dispatch(executor, [sender = std::move(entry.sender), result = entry.result] {
-      sender->sent(result);
-    });
+}
+
+void SendBatch::report(Entry& entry) {
+  const long result = entry.result;
+  const std::string_view unsent =
+      result < 0 ? entry.bytes
+                 : entry.bytes.substr(std::min(static_cast<std::size_t>(result), entry.bytes.size()));
+  auto executor = entry.sender->executor();
+  if (running_here(executor)) {
+    entry.sender->sent(result, unsent);  // the bytes are still the batch's
+    return;
   }
+  boost::asio::dispatch(executor, [sender = std::move(entry.sender), result,
+                                   unsent = std::string(unsent)] { sender->sent(result, unsent); });
+}
+
+std::string_view SendBatch::Bytes::copy(std::string_view bytes) {
+  if (bytes.empty()) return {};
+  if (!blocks_.empty() && blocks_[current_].size - used_ < bytes.size()) {
+    ++current_;
+    used_ = 0;
+  }
+  if (current_ == blocks_.size()) {
+    const std::size_t size = std::max(kBlockBytes, bytes.size());
+    blocks_.push_back(Block{std::make_unique_for_overwrite<char[]>(size), size});
+  }
+  char* at = blocks_[current_].data.get() + used_;
+  std::memcpy(at, bytes.data(), bytes.size());
+  used_ += bytes.size();
+  return {at, bytes.size()};
+}
+
+void SendBatch::Bytes::clear() {
+  // A first block larger than usual (one big record) is not kept either.
+  const bool keep_first = !blocks_.empty() && blocks_.front().size == kBlockBytes;
+  blocks_.resize(keep_first ? 1 : 0);
+  current_ = 0;
+  used_ = 0;
 }
 
 void SendBatch::send_each(Entry* entries, std::size_t count) {

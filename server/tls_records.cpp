@@ -489,30 +489,24 @@ TlsStep TlsRecords::write(int fd, const void* data, std::size_t size) {
   return send_record(fd, out, n, plaintext);
 }
 
-std::size_t TlsRecords::stage(std::string& record, const void* data, std::size_t size) {
-  if (!can_stage() || size == 0) return 0;
+TlsRecords::Staged TlsRecords::stage(const void* data, std::size_t size) {
+  if (!can_stage() || size == 0) return {};
   unsigned char* out = seal_buffer();
   std::size_t plaintext = 0;
   const std::size_t n = seal_next(out, data, size, plaintext);
-  if (n == 0) return 0;
-  record.assign(reinterpret_cast<const char*>(out), n);
+  if (n == 0) return {};
   staged_ = true;
-  return plaintext;
+  return {{reinterpret_cast<const char*>(out), n}, plaintext};
 }
 
-TlsStep TlsRecords::staged_sent(std::string_view record, long result, std::size_t plaintext) {
+TlsStep TlsRecords::staged_sent(long result, std::string_view unsent, std::size_t plaintext) {
   staged_ = false;
   if (error_) return failure(error_);
-  if (result < 0) {
-    const int code = static_cast<int>(-result);
-    if (!would_block(code)) {
-      error_ = {code, boost::system::system_category()};
-      return failure(error_);
-    }
-    result = 0;
+  if (result < 0 && !would_block(static_cast<int>(-result))) {
+    error_ = {static_cast<int>(-result), boost::system::system_category()};
+    return failure(error_);
   }
-  return keep_unsent(reinterpret_cast<const unsigned char*>(record.data()), record.size(),
-                     std::min(static_cast<std::size_t>(result), record.size()), plaintext);
+  return keep_unsent(unsent, plaintext);
 }
 
 std::size_t TlsRecords::seal_next(unsigned char* out, const void* data, std::size_t size,
@@ -564,16 +558,15 @@ TlsStep TlsRecords::send_record(int fd, const unsigned char* bytes, std::size_t 
                                 std::size_t plaintext) {
   const auto sent = send_some(fd, bytes, size);
   if (!sent) return failure(error_);
-  return keep_unsent(bytes, size, *sent, plaintext);
+  return keep_unsent({reinterpret_cast<const char*>(bytes) + *sent, size - *sent}, plaintext);
 }
 
-TlsStep TlsRecords::keep_unsent(const unsigned char* bytes, std::size_t size, std::size_t sent,
-                                std::size_t plaintext) {
-  if (sent == size) return moved(plaintext);
+TlsStep TlsRecords::keep_unsent(std::string_view unsent, std::size_t plaintext) {
+  if (unsent.empty()) return moved(plaintext);
   // The rest goes when the socket has room. Its sequence number is spent: a record is never
   // sealed twice, whatever the caller offers next.
   unsent_ = std::make_unique<Unsent>();
-  unsent_->bytes.assign(reinterpret_cast<const char*>(bytes) + sent, size - sent);
+  unsent_->bytes.assign(unsent);
   unsent_->plaintext = plaintext;
   return waiting(TlsWant::write);
 }

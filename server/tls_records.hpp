@@ -68,12 +68,17 @@ class TlsRecords {
   TlsStep close_notify(int fd);
 
   // Writing through a send made elsewhere (SendBatch): stage() seals one record of `data` into
-  // `record` and returns the bytes of `data` it carries (0: failed); the record's send must then
-  // be reported to staged_sent() (bytes sent, or minus errno) before any other write. A record
-  // the socket took in part is finished by the next write(), as after a partial send there.
+  // this thread's seal buffer; the view is valid until the next record is sealed on this thread.
+  // Its send must then be reported to staged_sent() (bytes sent, or minus errno, and the bytes
+  // not sent) before any other write. A record the socket took in part is finished by the next
+  // write(), as after a partial send there.
+  struct Staged {
+    std::string_view record;     // empty: failed
+    std::size_t plaintext = 0;   // the bytes of `data` it carries
+  };
   bool can_stage() const { return active_ && !unsent_ && !staged_ && !error_ && !close_sent_; }
-  std::size_t stage(std::string& record, const void* data, std::size_t size);
-  TlsStep staged_sent(std::string_view record, long result, std::size_t plaintext);
+  Staged stage(const void* data, std::size_t size);
+  TlsStep staged_sent(long result, std::string_view unsent, std::size_t plaintext);
 
   // Tests: a smaller number of records per key, to see the KeyUpdate it sets off.
   void limit_records_per_key(std::uint64_t records) { records_per_key_ = records; }
@@ -135,9 +140,8 @@ class TlsRecords {
   std::size_t seal_next(unsigned char* out, const void* data, std::size_t size,
                         std::size_t& plaintext);
   TlsStep send_record(int fd, const unsigned char* bytes, std::size_t size, std::size_t plaintext);
-  // After `sent` of a record's `size` bytes went out: keeps the rest for the next write.
-  TlsStep keep_unsent(const unsigned char* bytes, std::size_t size, std::size_t sent,
-                      std::size_t plaintext);
+  // After a record was sent but for `unsent`: keeps that for the next write.
+  TlsStep keep_unsent(std::string_view unsent, std::size_t plaintext);
   TlsStep send_unsent(int fd);
   // What the socket takes now: the bytes sent (0 if none), or nullopt on an error (in error_).
   std::optional<std::size_t> send_some(int fd, const void* bytes, std::size_t size);

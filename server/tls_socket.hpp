@@ -54,14 +54,13 @@ class TlsSocket {
   Step shutdown();
 
   // Writing through SendBatch (TlsRecords::stage): only while musubi protects the records and no
-  // earlier write is unfinished. stage() returns the bytes of `data` sealed into `record` (0:
-  // failed); its send's result must be reported to staged_sent() before any other write.
+  // earlier write is unfinished. stage() seals one record of `data` (a view valid until the next
+  // seal on this thread; empty: failed); its send's result must be reported to staged_sent()
+  // before any other write.
   bool can_stage() const { return !ssl_ && records_.can_stage(); }
-  std::size_t stage(std::string& record, const void* data, std::size_t size) {
-    return records_.stage(record, data, size);
-  }
-  Step staged_sent(std::string_view record, long result, std::size_t plaintext) {
-    return records_.staged_sent(record, result, plaintext);
+  TlsRecords::Staged stage(const void* data, std::size_t size) { return records_.stage(data, size); }
+  Step staged_sent(long result, std::string_view unsent, std::size_t plaintext) {
+    return records_.staged_sent(result, unsent, plaintext);
   }
 
   // Calls handler(error_code) when the socket is ready for `want`.

@@ -130,10 +130,12 @@ void WebSocketSession::schedule_flush() {
   // Whatever else this turn of the event loop queues goes out in the same write.
   if (flush_scheduled_ || offered_ != 0 || finished_) return;
   flush_scheduled_ = true;
-  boost::asio::post(executor(), [self = shared_from_this()] {
-    self->flush_scheduled_ = false;
-    self->flush();
-  });
+  services_.sends.write_later(shared_from_this());
+}
+
+void WebSocketSession::write_queued() {
+  flush_scheduled_ = false;
+  flush();
 }
 
 std::size_t WebSocketSession::gather(char* out, std::size_t capacity) const {
@@ -213,15 +215,16 @@ void WebSocketSession::flush_when(TlsSocket::Want want) {
 }
 
 void WebSocketSession::stage(const char* data, std::size_t size) {
-  const std::size_t sealed = tls_.stage(staged_, data, size);
-  if (sealed == 0) return finish();
-  offered_ = sealed;
-  services_.sends.add(tls_.socket().native_handle(), staged_, shared_from_this());
+  const auto staged = tls_.stage(data, size);
+  if (staged.record.empty()) return finish();
+  offered_ = staged.plaintext;
+  staged_ = true;
+  services_.sends.add(tls_.socket().native_handle(), staged.record, shared_from_this());
 }
 
-void WebSocketSession::sent(long result) {
-  const auto step = tls_.staged_sent(staged_, result, offered_);
-  std::string().swap(staged_);  // an idle connection keeps no buffer
+void WebSocketSession::sent(long result, std::string_view unsent) {
+  const auto step = tls_.staged_sent(result, unsent, offered_);
+  staged_ = false;
   if (finished_) {
     // finish() left the socket open for this send; its descriptor may be reused now.
     boost::system::error_code ignored;
@@ -373,7 +376,7 @@ void WebSocketSession::finish() {
   // Pending waits complete with errors; the session is freed with the last handler.
   boost::system::error_code ignored;
   tls_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-  if (!staged_.empty()) {
+  if (staged_) {
     // The SendBatch still holds this socket's descriptor: closing it now could hand the number to
     // a new connection before that send is made. sent() closes it.
     tls_.socket().cancel(ignored);

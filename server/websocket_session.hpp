@@ -55,8 +55,10 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   // Closable.
   void shut_down() override;
 
-  // BatchedSender: the staged record's send went out, in part, or failed.
-  void sent(long result) override;
+  // BatchedSender: the end of the turn in which a frame was queued; the staged record's send went
+  // out, in part, or failed.
+  void write_queued() override;
+  void sent(long result, std::string_view unsent) override;
 
  private:
   // A frame on its way out: its header made here, its payload shared with other recipients.
@@ -77,7 +79,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   void flush();
   // Offers the pending write (offered_) again once the socket is ready for `want`.
   void flush_when(TlsSocket::Want want);
-  // Seals `size` gathered bytes into staged_ and hands the record to the SendBatch.
+  // Seals `size` gathered bytes into a record and hands it to the SendBatch.
   void stage(const char* data, std::size_t size);
   // Copies as much of the queue as one TLS record holds into `out`; returns the byte count.
   std::size_t gather(char* out, std::size_t capacity) const;
@@ -103,11 +105,11 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   websocket::FrameReader reader_;
   std::string received_;  // the start of a frame not yet complete; unallocated when idle
   std::vector<Outgoing> queue_;
-  std::string staged_;            // a sealed record the SendBatch is sending; empty otherwise
   std::size_t sent_ = 0;          // bytes of queue_.front() already written
   std::size_t offered_ = 0;       // bytes the pending write must offer again (0: none pending)
   std::size_t queued_bytes_ = 0;  // unsent bytes in the queue
   bool flush_scheduled_ = false;
+  bool staged_ = false;           // the SendBatch holds a record of ours, not yet reported
   bool reading_stopped_ = false;  // the peer's close was read, or its frames broke the protocol
   bool closing_ = false;          // our close frame is queued: nothing more is sent or carried out
   bool finished_ = false;

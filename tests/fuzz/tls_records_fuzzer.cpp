@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -157,14 +158,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if ((op & 4) != 0 && n > 0 && server.can_stage()) {
           // Through a batch's send: the record staged, then all of it sent, part of it, or
           // nothing (EAGAIN); a record left in part is finished by the next write.
-          std::string record;
-          const std::size_t taken = server.stage(record, bytes, n);
-          if (taken != n || server.can_stage()) std::abort();
+          const auto staged = server.stage(bytes, n);
+          const std::string_view record = staged.record;
+          if (staged.plaintext != n || server.can_stage()) std::abort();
           const std::size_t part =
               std::min<std::size_t>(record.size(), static_cast<std::size_t>(op >> 3) * 8);
           send_all(connection.server(), reinterpret_cast<const unsigned char*>(record.data()),
                    part);
-          step = server.staged_sent(record, part == 0 ? -EAGAIN : static_cast<long>(part), taken);
+          step = server.staged_sent(part == 0 ? -EAGAIN : static_cast<long>(part),
+                                    record.substr(part), n);
           if (part < record.size()) {
             if (step.want != TlsWant::write) std::abort();
             step = server.write(connection.server(), "x", 1);  // the rest, counting the record's

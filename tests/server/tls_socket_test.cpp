@@ -368,10 +368,10 @@ TEST_F(TlsSocketTest, ARecordTheSocketCannotTakeWholeIsSentWhenItHasRoom) {
 // Stages `bytes` as one record and sends it with `send_at_most` bytes of one ::send (all: -1);
 // what staged_sent() made of it.
 TlsSocket::Step stage_and_send(TlsSocket& tls, std::string_view bytes, long send_at_most = -1) {
-  std::string record;
-  const std::size_t sealed = tls.stage(record, bytes.data(), bytes.size());
-  EXPECT_EQ(sealed, std::min<std::size_t>(bytes.size(), std::size_t{16} * 1024));
+  const auto staged = tls.stage(bytes.data(), bytes.size());
+  EXPECT_EQ(staged.plaintext, std::min<std::size_t>(bytes.size(), std::size_t{16} * 1024));
   EXPECT_FALSE(tls.can_stage()) << "a second record staged before the first was reported";
+  const std::string_view record = staged.record;
   const std::size_t size =
       send_at_most < 0 ? record.size() : std::min<std::size_t>(record.size(), send_at_most);
   long result = 0;
@@ -379,7 +379,7 @@ TlsSocket::Step stage_and_send(TlsSocket& tls, std::string_view bytes, long send
     result = ::send(tls.socket().native_handle(), record.data(), size, MSG_NOSIGNAL);
     if (result < 0) result = -errno;
   }
-  return tls.staged_sent(record, result, sealed);
+  return tls.staged_sent(result, record.substr(result < 0 ? 0 : result), staged.plaintext);
 }
 
 TEST_F(TlsSocketTest, StagedRecordsArriveInOrderAmongWrittenOnes) {
@@ -430,9 +430,8 @@ TEST_F(TlsSocketTest, AStagedRecordSentInPartIsFinishedByTheNextWrite) {
 TEST_F(TlsSocketTest, NothingElseIsWrittenUntilAStagedRecordIsReported) {
   start_client({}, [&](RawTlsClient& c) { (void)client_reads(c, 1); });
   TlsSocket tls = accept();
-  std::string record;
-  ASSERT_GT(tls.stage(record, "x", 1), 0u);
-  EXPECT_EQ(tls.stage(record, "y", 1), 0u);
+  ASSERT_EQ(tls.stage("x", 1).plaintext, 1u);
+  EXPECT_TRUE(tls.stage("y", 1).record.empty());
   // A write now would put a later record before the staged one: refused, not reordered.
   EXPECT_TRUE(tls.write_some("y", 1).error);
   tls.socket().close();
@@ -442,9 +441,8 @@ TEST_F(TlsSocketTest, NothingElseIsWrittenUntilAStagedRecordIsReported) {
 TEST_F(TlsSocketTest, AFailedStagedSendFailsTheConnection) {
   start_client({}, [&](RawTlsClient& c) { (void)client_reads(c, 1); });
   TlsSocket tls = accept();
-  std::string record;
-  const std::size_t sealed = tls.stage(record, "x", 1);
-  const auto step = tls.staged_sent(record, -EPIPE, sealed);
+  const auto staged = tls.stage("x", 1);
+  const auto step = tls.staged_sent(-EPIPE, staged.record, staged.plaintext);
   EXPECT_EQ(step.error, boost::system::error_code(EPIPE, boost::system::system_category()));
   EXPECT_FALSE(tls.can_stage());
   EXPECT_TRUE(tls.write_some("y", 1).error);

@@ -9,6 +9,7 @@
 #include "protocol/device_operations.hpp"
 #include "protocol/emergency_operations.hpp"
 #include "protocol/notification_operations.hpp"
+#include "protocol/plain_post.hpp"
 #include "protocol/receipt_operations.hpp"
 #include "protocol/record_operations.hpp"
 #include "protocol/room_event.hpp"
@@ -129,7 +130,16 @@ void Connection::on_frame(bool is_text, std::string_view data) {
     reply_error(nullptr, Errc::rate_limited, "too many requests; slow down");
     return;
   }
-  auto decoded = protocol::decode_request(data, services_.config.limits.max_json_depth);
+  const auto max_depth = services_.config.limits.max_json_depth;
+  // The request every member sends all day, read without a JSON tree when it has the plain shape;
+  // any other frame, or a post with anything more, is decoded in full.
+  if (auto plain = protocol::read_plain_post(data, services_.body_limits, max_depth)) {
+    static const Operation& post_operation = operations().at(protocol::op::post);
+    if (may_run(plain->id, post_operation))
+      post_message(std::move(plain->id), std::move(plain->body));
+    return;
+  }
+  auto decoded = protocol::decode_request(data, max_depth);
   if (auto* error = std::get_if<protocol::DecodeError>(&decoded)) {
     reply_error(error->id, error->code, error->message);
     return;
@@ -141,16 +151,20 @@ void Connection::on_frame(bool is_text, std::string_view data) {
     reply_error(request.id, Errc::unknown_op, "unknown operation \"" + request.op + "\"");
     return;
   }
-  if (it->second.needs_identity && !identity_) {
-    reply_error(request.id, Errc::unauthenticated, "sign in or resume a session first");
-    return;
+  if (may_run(request.id, it->second)) (this->*(it->second.handler))(request);
+}
+
+bool Connection::may_run(const nlohmann::json& id, const Operation& op) {
+  if (op.needs_identity && !identity_) {
+    reply_error(id, Errc::unauthenticated, "sign in or resume a session first");
+    return false;
   }
-  if (identity_ && identity_->must_enrol && !it->second.before_enrolment) {
-    reply_error(request.id, Errc::enrolment_required,
+  if (identity_ && identity_->must_enrol && !op.before_enrolment) {
+    reply_error(id, Errc::enrolment_required,
                 "your role requires two-factor sign-in: enrol with account.totp_enroll first");
-    return;
+    return false;
   }
-  (this->*(it->second.handler))(request);
+  return true;
 }
 
 void Connection::on_closed() {

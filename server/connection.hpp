@@ -78,6 +78,8 @@ class Connection {
     bool before_enrolment = false;  // open to a session that must enrol a second factor first
   };
   static const std::unordered_map<std::string_view, Operation>& operations();
+  // Whether `op` may run on this connection now; if not, the error is sent.
+  bool may_run(const nlohmann::json& id, const Operation& op);
 
   // Requests: sessions (session_operations.cpp).
   void sign_in(const protocol::Request& request);
@@ -151,6 +153,7 @@ class Connection {
   void remove_member(const protocol::Request& request);
   void list_members(const protocol::Request& request);
   void post(const protocol::Request& request);
+  void post_message(nlohmann::json id, protocol::PostMessage body);
   void history(const protocol::Request& request);
   void subscribe(const protocol::Request& request);
 
@@ -182,13 +185,14 @@ class Connection {
   void finish(const nlohmann::json& id, std::optional<OperationResult> result,
               std::optional<Handoff> handoff = std::nullopt);
   // The storage completion that calls finish(). Made as the request is handed off.
-  auto finisher(const protocol::Request& request) {
-    return [this, keep = transport_.keep_alive(), id = request.id,
-            handoff = Handoff{request.op, std::chrono::steady_clock::now()}](
+  auto finisher(nlohmann::json id, std::string_view op) {
+    return [this, keep = transport_.keep_alive(), id = std::move(id),
+            handoff = Handoff{std::string(op), std::chrono::steady_clock::now()}](
                std::optional<OperationResult> result) mutable {
       finish(id, std::move(result), std::move(handoff));
     };
   }
+  auto finisher(const protocol::Request& request) { return finisher(request.id, request.op); }
 
   // Replies and events.
   void send(Frame frame);

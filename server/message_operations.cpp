@@ -55,6 +55,10 @@ std::variant<std::vector<storage::Attachment>, OperationResult> own_uploads(
 void Connection::post(const protocol::Request& request) {
   protocol::PostMessage body;
   if (!parse_body(request, body)) return;
+  post_message(request.id, std::move(body));
+}
+
+void Connection::post_message(nlohmann::json id, protocol::PostMessage body) {
   services_.store.write(
       [me = *identity_, body = std::move(body)](storage::Database& db) mutable {
         auto writable = writable_room(db, body.room, me.user_id);
@@ -105,7 +109,7 @@ void Connection::post(const protocol::Request& request) {
         reply += R"("})";
         return r;
       },
-      finisher(request));
+      finisher(std::move(id), protocol::op::post));
 }
 
 void Connection::history(const protocol::Request& request) {

@@ -2,10 +2,17 @@
 
 #include <algorithm>
 
+#include <boost/container/small_vector.hpp>
+
 #include "protocol/room_event.hpp"
 #include "server/connection.hpp"
 
 namespace musubi::server {
+
+namespace {
+// A room's members who are online at once: the patient's team, rarely more than a dozen.
+constexpr std::size_t kInlineFollowers = 16;
+}  // namespace
 
 void RoomHub::subscribe(std::int64_t room_id, std::int64_t user_id,
                         const std::shared_ptr<Connection>& connection) {
@@ -25,7 +32,8 @@ void RoomHub::unsubscribe(std::int64_t room_id, const Connection* connection) {
 }
 
 void RoomHub::publish(const std::shared_ptr<const RoomBroadcast>& broadcast) {
-  std::vector<std::shared_ptr<Connection>> targets;
+  // A care team fits inline: no allocation per post.
+  boost::container::small_vector<std::shared_ptr<Connection>, kInlineFollowers> targets;
   {
     std::lock_guard lock(mutex_);
     auto it = rooms_.find(broadcast->room_id);

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <string>
 #include <liburing.h>
+#include <string>
 #include <sys/socket.h>
 
 #include <boost/asio/dispatch.hpp>
@@ -134,8 +134,9 @@ void SendBatch::send(Batch& batch) {
 void SendBatch::report(Entry& entry) {
   const long result = entry.result;
   const std::string_view unsent =
-      result < 0 ? entry.bytes
-                 : entry.bytes.substr(std::min(static_cast<std::size_t>(result), entry.bytes.size()));
+      result < 0
+          ? entry.bytes
+          : entry.bytes.substr(std::min(static_cast<std::size_t>(result), entry.bytes.size()));
   auto executor = entry.sender->executor();
   if (running_here(executor)) {
     entry.sender->sent(result, unsent);  // the bytes are still the batch's

@@ -73,8 +73,8 @@ class TlsRecords {
   // not sent) before any other write. A record the socket took in part is finished by the next
   // write(), as after a partial send there.
   struct Staged {
-    std::string_view record;     // empty: failed
-    std::size_t plaintext = 0;   // the bytes of `data` it carries
+    std::string_view record;    // empty: failed
+    std::size_t plaintext = 0;  // the bytes of `data` it carries
   };
   bool can_stage() const { return active_ && !unsent_ && !staged_ && !error_ && !close_sent_; }
   Staged stage(const void* data, std::size_t size);

@@ -58,7 +58,9 @@ class TlsSocket {
   // seal on this thread; empty: failed); its send's result must be reported to staged_sent()
   // before any other write.
   bool can_stage() const { return !ssl_ && records_.can_stage(); }
-  TlsRecords::Staged stage(const void* data, std::size_t size) { return records_.stage(data, size); }
+  TlsRecords::Staged stage(const void* data, std::size_t size) {
+    return records_.stage(data, size);
+  }
   Step staged_sent(long result, std::string_view unsent, std::size_t plaintext) {
     return records_.staged_sent(result, unsent, plaintext);
   }

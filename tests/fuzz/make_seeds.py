@@ -55,6 +55,12 @@ def request_seeds():
     yield "refused-body-not-object", b'{"id":7,"op":"room.list","body":[1]}'
     yield "refused-negative-id", b'{"id":-1,"op":"room.list"}'
     yield "refused-bad-utf8", b'{"id":"1","op":"room.post","body":{"text":"\xff\xfe"}}'
+    # Posts for the plain reader (read_plain_post): escapes, a surrogate pair, an integer id,
+    # whitespace, keys out of order; and one it must leave to the general way.
+    yield "plain-post-escapes", (
+        b'{"id":12, "op":"room.post", "body":{"text":"a\\n\\"b\\" \\u00e9\\ud83d\\ude00 \\/",'
+        b' "room":"r-1", "nonce":"n-1"}}')
+    yield "plain-post-lone-surrogate", b'{"id":"1","op":"room.post","body":{"room":"r","text":"\\udc00"}}'
 
 
 def template_seeds():

@@ -1,7 +1,7 @@
 // Fuzz target: a client's text frame as the server reads it. decode_request() (depth check, JSON
 // parse, envelope), then the body through every operation's parser, since the server picks the
 // parser by an "op" the client chose. Neither may throw, crash or leak; an error reply must
-// always be encodable.
+// always be encodable. And what read_plain_post() takes, the general way must read the same.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -17,6 +17,7 @@
 #include "protocol/envelope.hpp"
 #include "protocol/notification_operations.hpp"
 #include "protocol/operations.hpp"
+#include "protocol/plain_post.hpp"
 #include "protocol/receipt_operations.hpp"
 #include "protocol/record_operations.hpp"
 
@@ -37,11 +38,30 @@ void parse_as_each(const nlohmann::json& body, const BodyLimits& limits) {
   (check(Bodies{}), ...);
 }
 
+// What the plain reader of room.post takes must read the same the general way.
+void check_plain_post(std::string_view text, const Request* request, const BodyLimits& limits) {
+  const auto plain = read_plain_post(text, limits, kMaxJsonDepth);
+  if (!plain) return;
+  if (request == nullptr || request->op != op::post || plain->id != request->id ||
+      plain->id.type() != request->id.type()) {
+    std::abort();
+  }
+  PostMessage body;
+  if (parse(request->body, limits, body)) std::abort();
+  if (body.room != plain->body.room || body.text != plain->body.text ||
+      body.nonce != plain->body.nonce || !body.attachments.empty() ||
+      !body.addressing.mentions.empty() || !body.addressing.mention_professions.empty() ||
+      body.addressing.requires_ack) {
+    std::abort();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto decoded = decode_request(text, kMaxJsonDepth);
+  check_plain_post(text, std::get_if<Request>(&decoded), BodyLimits{});
   if (const auto* error = std::get_if<DecodeError>(&decoded)) {
     (void)encode_error(error->id, error->code, error->message);
     return 0;

@@ -11,6 +11,7 @@
 
 #include "protocol/envelope.hpp"
 #include "protocol/json_text.hpp"
+#include "protocol/plain_post.hpp"
 #include "protocol/room_event.hpp"
 
 namespace {
@@ -54,6 +55,14 @@ TEST(AllocationBudget, AReplyBuiltAsJsonIsOneAllocationForTheFrame) {
   const json id = "post-17";
   const json result = {{"room", "r-4f1c"}, {"seq", 1042}, {"duplicate", true}};
   EXPECT_EQ(allocations_of([&] { return encode_ok(id, result); }), 1U);
+}
+
+TEST(AllocationBudget, APlainPostReadFromItsTextIsTwoAllocations) {
+  // The id (a json string) and the text; the room, the nonce and the keys fit in std::string's
+  // own buffer.
+  const std::string frame = R"({"id":"post-17","op":"room.post","body":{"room":"r-4f1c","text":")" +
+                            std::string(200, 'a') + R"(","nonce":"n-88"}})";
+  EXPECT_EQ(allocations_of([&] { return read_plain_post(frame, BodyLimits{}, 16); }), 2U);
 }
 
 TEST(AllocationBudget, ALiveEventIsOneAllocation) {

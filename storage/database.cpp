@@ -100,14 +100,16 @@ int Database::changes() const {
   return sqlite3_changes(db_);
 }
 
+// Prepared once per connection, like every other statement: the writer begins and commits a
+// transaction per group commit, and a reader one per read.
 Transaction::Transaction(Database& db, Kind kind) : db_(db) {
-  db_.exec(kind == Kind::immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+  db_.prepare(kind == Kind::immediate ? "BEGIN IMMEDIATE" : "BEGIN").run();
 }
 
 Transaction::~Transaction() {
   if (!done_) {
     try {
-      db_.exec("ROLLBACK");
+      db_.prepare("ROLLBACK").run();
     } catch (const SqliteError&) {
       // The transaction may already have been rolled back by SQLite itself.
     }
@@ -115,7 +117,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.prepare("COMMIT").run();
   done_ = true;
 }
 

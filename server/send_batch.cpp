@@ -18,7 +18,7 @@ namespace {
 
 constexpr unsigned kRingEntries = 256;
 // The memory a batch keeps for the next: a commit's deliveries at 5,000 posts/s take about 30 KB.
-constexpr std::size_t kBlockBytes = 64 * 1024;
+constexpr std::size_t kBlockBytes = std::size_t{64} * 1024;
 // Emptied batches kept for the next drains: one per drain running at once.
 constexpr std::size_t kSpareBatches = 4;
 constexpr int kSendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;

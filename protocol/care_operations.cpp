@@ -5,7 +5,6 @@ namespace musubi::protocol {
 using nlohmann::json;
 
 namespace {
-constexpr std::size_t kMaxIdChars = 64;
 constexpr std::size_t kMaxNameChars = 100;
 constexpr std::size_t kMaxAddressChars = 200;
 constexpr std::size_t kMaxNoteChars = 2000;

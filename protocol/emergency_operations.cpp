@@ -8,7 +8,6 @@ namespace musubi::protocol {
 using nlohmann::json;
 
 namespace {
-constexpr std::size_t kMaxIdChars = 64;
 constexpr std::size_t kMaxNoteChars = 500;
 
 constexpr EmergencyOutcome kOutcomes[] = {

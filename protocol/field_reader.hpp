@@ -14,6 +14,10 @@
 
 namespace musubi::protocol {
 
+// The most characters of an id a client names in a body: a room, a patient, a request, an upload,
+// a post's nonce.
+inline constexpr std::size_t kMaxIdChars = 64;
+
 // The first problem found in a request body, naming the field, e.g.
 // {invalid_request, "body.room: expected a string"}.
 struct FieldError {

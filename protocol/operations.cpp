@@ -8,7 +8,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kMaxIdChars = 64;
 constexpr std::size_t kMaxLoginChars = 64;
 constexpr std::size_t kMaxPasswordChars = 1024;
 constexpr std::size_t kMaxDeviceChars = 100;

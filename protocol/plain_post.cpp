@@ -10,7 +10,6 @@ namespace musubi::protocol {
 
 namespace {
 
-constexpr std::size_t kMaxIdChars = 64;   // room and nonce, as parse(PostMessage) reads them
 constexpr std::size_t kPlainDepth = 2;    // the envelope and its body
 constexpr std::size_t kMaxIdDigits = 18;  // below 2^63 whatever the digits
 

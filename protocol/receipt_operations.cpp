@@ -4,10 +4,6 @@ namespace musubi::protocol {
 
 using nlohmann::json;
 
-namespace {
-constexpr std::size_t kMaxIdChars = 64;
-}  // namespace
-
 std::optional<FieldError> parse(const json& body, const BodyLimits&, MarkRead& out) {
   FieldReader r(body);
   out.room = r.string("room", 1, kMaxIdChars);

@@ -5,7 +5,6 @@ namespace musubi::protocol {
 using nlohmann::json;
 
 namespace {
-constexpr std::size_t kMaxIdChars = 64;
 constexpr std::size_t kMaxReasonChars = 500;
 constexpr std::int64_t kMaxSeq = INT64_MAX;
 

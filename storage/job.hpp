@@ -1,6 +1,10 @@
 #pragma once
 
+#include <concepts>
 #include <functional>
+#include <memory>
+#include <type_traits>
+#include <utility>
 
 namespace musubi::storage {
 
@@ -14,11 +18,61 @@ enum class Durability {
   deferred,
 };
 
-// One unit of database work. `apply` runs on a storage thread; `done(ok)` always follows on the
-// same thread: ok is false when `apply` threw or its transaction did not commit.
+// What a job does: `apply` runs on a storage thread; `done(ok)` always follows on the same
+// thread (or where the writer's completions run): ok is false when `apply` threw or its
+// transaction did not commit.
+class JobTask {
+ public:
+  JobTask() = default;
+  JobTask(const JobTask&) = delete;
+  JobTask& operator=(const JobTask&) = delete;
+  virtual ~JobTask() = default;
+
+  virtual void apply(Database& db) = 0;
+  virtual void done(bool ok) = 0;
+};
+
+// A task made of two functions; `done` may be nullptr or an empty std::function.
+template <class Apply, class Done>
+class FunctionTask final : public JobTask {
+ public:
+  FunctionTask(Apply apply, Done done) : apply_(std::move(apply)), done_(std::move(done)) {}
+
+  void apply(Database& db) override { apply_(db); }
+  void done(bool ok) override {
+    if constexpr (!std::is_null_pointer_v<Done>) {
+      if (present(done_)) done_(ok);
+    }
+  }
+
+ private:
+  template <class F>
+  static bool present(const F&) {
+    return true;
+  }
+  template <class R, class... Args>
+  static bool present(const std::function<R(Args...)>& f) {
+    return static_cast<bool>(f);
+  }
+
+  Apply apply_;
+  Done done_;
+};
+
+// One unit of database work: one allocation, its task, whatever the task holds (the hot path
+// submits one per post).
 struct Job {
-  std::function<void(Database&)> apply;
-  std::function<void(bool ok)> done;
+  Job() = default;
+  explicit Job(std::unique_ptr<JobTask> t, Durability d = Durability::now)
+      : task(std::move(t)), durability(d) {}
+  template <class Apply, class Done>
+  requires std::invocable<Apply&, Database&> Job(Apply apply, Done done,
+                                                 Durability d = Durability::now)
+      : Job(std::make_unique<FunctionTask<Apply, Done>>(std::move(apply), std::move(done)), d) {}
+
+  void apply(Database& db) { task->apply(db); }
+
+  std::unique_ptr<JobTask> task;
   Durability durability = Durability::now;  // read by the writer only
 };
 

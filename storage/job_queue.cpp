@@ -60,9 +60,8 @@ void JobQueue::close() {
 }
 
 void complete(Job& job, bool ok) noexcept {
-  if (!job.done) return;
   try {
-    job.done(ok);
+    job.task->done(ok);
   } catch (...) {
     std::fprintf(stderr, "musubid: storage: completion failed: %s\n",
                  describe_current_exception().c_str());

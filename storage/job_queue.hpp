@@ -43,7 +43,7 @@ class JobQueue {
   bool gathered_ = false;          // ...and whether it should stop waiting
 };
 
-// Calls job.done(ok), if any; a throwing completion is logged, never lets a storage thread die.
+// Calls the job's done(ok); a throwing completion is logged, never lets a storage thread die.
 void complete(Job& job, bool ok) noexcept;
 
 }  // namespace musubi::storage

@@ -55,16 +55,26 @@ class Store {
   const StoreOptions& options() const { return options_; }
 
  private:
+  // The work, its completion and the result between them, in one allocation.
+  template <class Work, class Done>
+  class Task final : public JobTask {
+   public:
+    Task(Work work, Done done) : work_(std::move(work)), done_(std::move(done)) {}
+
+    void apply(Database& db) override { result_.emplace(work_(db)); }
+    void done(bool ok) override { done_(ok ? std::move(result_) : Result{}); }
+
+   private:
+    using Result = std::optional<std::invoke_result_t<Work&, Database&>>;
+    Work work_;
+    Done done_;
+    Result result_;
+  };
+
   template <class Queue, class Work, class Done>
   static void submit(Queue& queue, Work work, Done done, Durability durability = Durability::now) {
-    using T = std::invoke_result_t<Work&, Database&>;
-    auto result = std::make_shared<std::optional<T>>();
     queue.submit(
-        Job{[result, work = std::move(work)](Database& db) mutable { result->emplace(work(db)); },
-            [result, done = std::move(done)](bool ok) mutable {
-              done(ok ? std::move(*result) : std::optional<T>{});
-            },
-            durability});
+        Job{std::make_unique<Task<Work, Done>>(std::move(work), std::move(done)), durability});
   }
 
   StoreOptions options_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 
 #include "storage/thread_role.hpp"
 
@@ -96,9 +97,11 @@ void Writer::commit_batch(std::deque<Job>& batch) {
     stats_.jobs += batch.size();
     stats_.failed_jobs += committed ? failed : batch.size();
   }
-  auto finish = [jobs = std::move(batch), applied = std::move(applied), committed]() mutable {
-    for (std::size_t i = 0; i < jobs.size(); ++i)
-      complete(jobs[i], committed && applied[i]);
+  // Shared: a CompletionRunner is a std::function, which must be copyable, and jobs are not.
+  auto finish = [jobs = std::make_shared<std::deque<Job>>(std::move(batch)),
+                 applied = std::move(applied), committed] {
+    for (std::size_t i = 0; i < jobs->size(); ++i)
+      complete((*jobs)[i], committed && applied[i]);
   };
   if (completions_) {
     completions_(std::move(finish));

@@ -1,10 +1,17 @@
-// How many heap allocations the frames of the delivery path cost. Every post is acked and every
-// event written once per post; these budgets keep them from sliding back to a json tree per frame.
-// Counted by replacing the global operator new for this test program (the count is per thread).
+// How many heap allocations the network thread's part of a post costs: its frames, and handing
+// its write to the store. Every post is acked and every event written once per post; these
+// budgets keep them from sliding back to a json tree per frame or a bundle of std::functions per
+// job. Counted by replacing the global operator new for this test program (the count is per
+// thread, so the storage threads' own allocations are not counted).
+#include <array>
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdlib>
 #include <new>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -13,6 +20,8 @@
 #include "protocol/json_text.hpp"
 #include "protocol/plain_post.hpp"
 #include "protocol/room_event.hpp"
+#include "storage/store.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 thread_local std::size_t allocations = 0;
@@ -74,6 +83,37 @@ TEST(AllocationBudget, ALiveEventIsOneAllocation) {
 TEST(AllocationBudget, DumpIsOneAllocationForItsResult) {
   const json content = {{"text", std::string(200, 'x')}, {"to", json::array({"a", "b"})}};
   EXPECT_EQ(allocations_of([&] { return dump(content); }), 1U);
+}
+
+TEST(AllocationBudget, HandingAWriteToTheStoreIsOneAllocation) {
+  testing::TempDir dir;
+  storage::StoreOptions options;
+  options.path = dir.path() / "musubi.db";
+  storage::Store store(options);
+  // Captures too large for std::function's own buffer, as a post's are.
+  const std::array<char, 64> payload{};
+  std::atomic<int> finished = 0;
+  auto submit = [&] {
+    store.write([payload](storage::Database&) { return payload[0]; },
+                [&finished, payload](std::optional<char> written) {
+                  if (written == payload[0]) ++finished;
+                });
+  };
+  submit();
+  constexpr std::size_t writes = 64;
+  const auto before = allocations;
+  for (std::size_t i = 0; i < writes; ++i)
+    submit();
+  const auto made = allocations - before;
+  // One per write (the job's task, which holds the work, its completion and the result), and
+  // now and then a block of the queue.
+  EXPECT_GE(made, writes);
+  EXPECT_LE(made, writes + writes / 8);
+
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (finished != static_cast<int>(writes) + 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(finished, static_cast<int>(writes) + 1);
 }
 
 }  // namespace

@@ -4,13 +4,15 @@
 
 #include <sqlite3.h>
 
+#include "storage/checkpoint_vfs.hpp"
 #include "storage/thread_role.hpp"
 
 namespace musubi::storage {
 
 Checkpointer::Checkpointer(const std::filesystem::path& path, const std::string& synchronous,
                            int busy_timeout_ms, int threshold_pages)
-    : db_(path, OpenMode::read_write, synchronous, busy_timeout_ms),
+    : db_(path, OpenMode::read_write, synchronous, busy_timeout_ms,
+          commits_sync_the_log(synchronous) ? checkpoint_vfs() : nullptr),
       threshold_pages_(threshold_pages),
       thread_([this] { run(); }) {}
 

@@ -25,11 +25,11 @@ void check(sqlite3* db, int rc, const char* context) {
 }
 
 Database::Database(const std::filesystem::path& path, OpenMode mode, const std::string& synchronous,
-                   int busy_timeout_ms) {
+                   int busy_timeout_ms, const char* vfs) {
   const int flags = (mode == OpenMode::read_write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                                                   : SQLITE_OPEN_READONLY) |
                     SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs);
   if (rc != SQLITE_OK) {
     const std::string message =
         "open " + path.string() + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));

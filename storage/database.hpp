@@ -31,9 +31,10 @@ enum class OpenMode { read_write, read_only };
 class Database {
  public:
   // Opens (creating when read_write) the file, sets WAL mode, the busy timeout and
-  // `synchronous`. Throws SqliteError.
+  // `synchronous`; `vfs` names the SQLite VFS, nullptr the default. Throws SqliteError.
   Database(const std::filesystem::path& path, OpenMode mode,
-           const std::string& synchronous = "FULL", int busy_timeout_ms = 5000);
+           const std::string& synchronous = "FULL", int busy_timeout_ms = 5000,
+           const char* vfs = nullptr);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

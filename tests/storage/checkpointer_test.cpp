@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/checkpoint_vfs.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace musubi::storage {
@@ -35,6 +36,7 @@ TEST(Checkpointer, CopiesTheLogIntoTheDatabaseBesideTheWriter) {
   pragma.reset();
 
   const auto file_size_before = std::filesystem::file_size(path);
+  const auto skipped_before = skipped_log_syncs();
   for (int i = 0; i < 60; ++i)
     writer.prepare("INSERT INTO t VALUES (randomblob(4000))").run();
   // Sixty commits of a page or more each: past the threshold, so a checkpoint ran and the rows
@@ -42,6 +44,23 @@ TEST(Checkpointer, CopiesTheLogIntoTheDatabaseBesideTheWriter) {
   EXPECT_TRUE(eventually([&] { return checkpointer.checkpoints() > 0; }));
   EXPECT_TRUE(
       eventually([&] { return std::filesystem::file_size(path) > file_size_before + 30 * 4000; }));
+  // The commits synced their own frames (FULL): the checkpoints did not sync the log again.
+  EXPECT_GT(skipped_log_syncs(), skipped_before);
+}
+
+TEST(Checkpointer, SyncsTheLogItselfWhenCommitsDoNot) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "musubi.db";
+  Database writer(path, OpenMode::read_write, "NORMAL");
+  writer.exec("CREATE TABLE t(x BLOB)");
+  Checkpointer checkpointer(path, "NORMAL", 5000, 20);
+  checkpointer.watch(writer);
+  const auto skipped_before = skipped_log_syncs();
+  for (int i = 0; i < 60; ++i)
+    writer.prepare("INSERT INTO t VALUES (randomblob(4000))").run();
+  EXPECT_TRUE(eventually([&] { return checkpointer.checkpoints() > 0; }));
+  checkpointer.stop();
+  EXPECT_EQ(skipped_log_syncs(), skipped_before);
 }
 
 TEST(Checkpointer, StaysQuietBelowTheThreshold) {

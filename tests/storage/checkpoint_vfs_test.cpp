@@ -1,5 +1,6 @@
 #include "storage/checkpoint_vfs.hpp"
 
+#include <cstdint>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -40,7 +41,7 @@ TEST(CheckpointVfs, ACheckpointThroughItLeavesOutTheLogSyncAndCopiesEveryFrame) 
     EXPECT_GT(log_frames, rows);
     EXPECT_EQ(copied, log_frames);  // every frame is in the database file now
     EXPECT_EQ(skipped_log_syncs(), skipped_before + 1);
-    EXPECT_GT(std::filesystem::file_size(path), file_size_before + rows * 3000);
+    EXPECT_GT(std::filesystem::file_size(path), file_size_before + std::uintmax_t{rows} * 3000);
 
     // The writer goes on; the log starts again from its beginning, over frames already copied.
     writer.prepare("INSERT INTO t VALUES (randomblob(3000))").run();

@@ -59,15 +59,17 @@ class FunctionTask final : public JobTask {
   Done done_;
 };
 
-// One unit of database work: one allocation, its task, whatever the task holds (the hot path
-// submits one per post).
+// One unit of database work. Its task holds all of it, so that submitting a job is one
+// allocation (the hot path submits one per post).
 struct Job {
   Job() = default;
   explicit Job(std::unique_ptr<JobTask> t, Durability d = Durability::now)
       : task(std::move(t)), durability(d) {}
+  // From two functions, as FunctionTask takes them; constrained, or Job{task, durability}
+  // would match it better than the constructor above.
   template <class Apply, class Done>
-  requires std::invocable<Apply&, Database&> Job(Apply apply, Done done,
-                                                 Durability d = Durability::now)
+  Job(Apply apply, Done done,
+      Durability d = Durability::now) requires std::invocable<Apply&, Database&>
       : Job(std::make_unique<FunctionTask<Apply, Done>>(std::move(apply), std::move(done)), d) {}
 
   void apply(Database& db) { task->apply(db); }

@@ -58,6 +58,8 @@ class Store {
   // The work, its completion and the result between them, in one allocation.
   template <class Work, class Done>
   class Task final : public JobTask {
+    using Result = std::optional<std::invoke_result_t<Work&, Database&>>;
+
    public:
     Task(Work work, Done done) : work_(std::move(work)), done_(std::move(done)) {}
 
@@ -65,7 +67,6 @@ class Store {
     void done(bool ok) override { done_(ok ? std::move(result_) : Result{}); }
 
    private:
-    using Result = std::optional<std::invoke_result_t<Work&, Database&>>;
     Work work_;
     Done done_;
     Result result_;

@@ -43,8 +43,12 @@ TEST(CheckpointVfs, ACheckpointThroughItLeavesOutTheLogSyncAndCopiesEveryFrame) 
     EXPECT_EQ(skipped_log_syncs(), skipped_before + 1);
     EXPECT_GT(std::filesystem::file_size(path), file_size_before + std::uintmax_t{rows} * 3000);
 
-    // The writer goes on; the log starts again from its beginning, over frames already copied.
+    // The writer goes on; the log starts again from its beginning, over frames already copied,
+    // instead of growing.
+    const auto log = std::filesystem::path(path.string() + "-wal");
+    const auto log_size = std::filesystem::file_size(log);
     writer.prepare("INSERT INTO t VALUES (randomblob(3000))").run();
+    EXPECT_EQ(std::filesystem::file_size(log), log_size);
   }
   Database reopened(path, OpenMode::read_write);
   auto& count = reopened.prepare("SELECT COUNT(*) FROM t");

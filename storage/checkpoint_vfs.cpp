@@ -22,105 +22,48 @@ sqlite3_file* real(sqlite3_file* f) {
   return reinterpret_cast<LogFile*>(f)->real;
 }
 
-int log_close(sqlite3_file* f) {
-  auto* r = real(f);
-  return r->pMethods->xClose(r);
-}
-int log_read(sqlite3_file* f, void* data, int amount, sqlite3_int64 offset) {
-  auto* r = real(f);
-  return r->pMethods->xRead(r, data, amount, offset);
-}
-int log_write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
-  auto* r = real(f);
-  return r->pMethods->xWrite(r, data, amount, offset);
-}
-int log_truncate(sqlite3_file* f, sqlite3_int64 size) {
-  auto* r = real(f);
-  return r->pMethods->xTruncate(r, size);
-}
-int log_sync(sqlite3_file*, int) {
+// Calls the default VFS's method M on the real file.
+template <class Method>
+struct Forward;
+template <class R, class... Args>
+struct Forward<R (*)(sqlite3_file*, Args...)> {
+  template <R (*sqlite3_io_methods::*M)(sqlite3_file*, Args...)>
+  static R call(sqlite3_file* f, Args... args) {
+    auto* r = real(f);
+    return (r->pMethods->*M)(r, args...);
+  }
+};
+template <class Class, class Member>
+Member member_type(Member Class::*);
+template <auto M>
+constexpr auto forward = &Forward<decltype(member_type(M))>::template call<M>;
+
+int skip_sync(sqlite3_file*, int) {
   skipped.fetch_add(1, std::memory_order_relaxed);
   return SQLITE_OK;
 }
-int log_file_size(sqlite3_file* f, sqlite3_int64* size) {
-  auto* r = real(f);
-  return r->pMethods->xFileSize(r, size);
-}
-int log_lock(sqlite3_file* f, int level) {
-  auto* r = real(f);
-  return r->pMethods->xLock(r, level);
-}
-int log_unlock(sqlite3_file* f, int level) {
-  auto* r = real(f);
-  return r->pMethods->xUnlock(r, level);
-}
-int log_check_reserved_lock(sqlite3_file* f, int* out) {
-  auto* r = real(f);
-  return r->pMethods->xCheckReservedLock(r, out);
-}
-int log_file_control(sqlite3_file* f, int op, void* arg) {
-  auto* r = real(f);
-  return r->pMethods->xFileControl(r, op, arg);
-}
-int log_sector_size(sqlite3_file* f) {
-  auto* r = real(f);
-  return r->pMethods->xSectorSize(r);
-}
-int log_device_characteristics(sqlite3_file* f) {
-  auto* r = real(f);
-  return r->pMethods->xDeviceCharacteristics(r);
-}
-// SQLite maps the log's index through the database file, never through the log; these only
-// keep the method table complete.
-int log_shm_map(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
-  auto* r = real(f);
-  return r->pMethods->iVersion >= 2 ? r->pMethods->xShmMap(r, region, size, extend, out)
-                                    : SQLITE_IOERR_SHMMAP;
-}
-int log_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
-  auto* r = real(f);
-  return r->pMethods->iVersion >= 2 ? r->pMethods->xShmLock(r, offset, n, flags)
-                                    : SQLITE_IOERR_SHMLOCK;
-}
-void log_shm_barrier(sqlite3_file* f) {
-  auto* r = real(f);
-  if (r->pMethods->iVersion >= 2) r->pMethods->xShmBarrier(r);
-}
-int log_shm_unmap(sqlite3_file* f, int delete_flag) {
-  auto* r = real(f);
-  return r->pMethods->iVersion >= 2 ? r->pMethods->xShmUnmap(r, delete_flag) : SQLITE_OK;
-}
-int log_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
-  auto* r = real(f);
-  if (r->pMethods->iVersion >= 3) return r->pMethods->xFetch(r, offset, amount, out);
-  *out = nullptr;
-  return SQLITE_OK;
-}
-int log_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
-  auto* r = real(f);
-  return r->pMethods->iVersion >= 3 ? r->pMethods->xUnfetch(r, offset, page) : SQLITE_OK;
-}
 
+// Version 1: SQLite maps memory and shared memory through the database file, never the log.
 const sqlite3_io_methods log_methods = {
-    3,
-    log_close,
-    log_read,
-    log_write,
-    log_truncate,
-    log_sync,
-    log_file_size,
-    log_lock,
-    log_unlock,
-    log_check_reserved_lock,
-    log_file_control,
-    log_sector_size,
-    log_device_characteristics,
-    log_shm_map,
-    log_shm_lock,
-    log_shm_barrier,
-    log_shm_unmap,
-    log_fetch,
-    log_unfetch,
+    1,
+    forward<&sqlite3_io_methods::xClose>,
+    forward<&sqlite3_io_methods::xRead>,
+    forward<&sqlite3_io_methods::xWrite>,
+    forward<&sqlite3_io_methods::xTruncate>,
+    skip_sync,
+    forward<&sqlite3_io_methods::xFileSize>,
+    forward<&sqlite3_io_methods::xLock>,
+    forward<&sqlite3_io_methods::xUnlock>,
+    forward<&sqlite3_io_methods::xCheckReservedLock>,
+    forward<&sqlite3_io_methods::xFileControl>,
+    forward<&sqlite3_io_methods::xSectorSize>,
+    forward<&sqlite3_io_methods::xDeviceCharacteristics>,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
 };
 
 int shim_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {

@@ -32,7 +32,7 @@ class JobTask {
   virtual void done(bool ok) = 0;
 };
 
-// A task made of two functions; `done` may be nullptr or an empty std::function.
+// A task made of two functions; `done` may be nullptr.
 template <class Apply, class Done>
 class FunctionTask final : public JobTask {
  public:
@@ -40,21 +40,10 @@ class FunctionTask final : public JobTask {
 
   void apply(Database& db) override { apply_(db); }
   void done(bool ok) override {
-    if constexpr (!std::is_null_pointer_v<Done>) {
-      if (present(done_)) done_(ok);
-    }
+    if constexpr (!std::is_null_pointer_v<Done>) done_(ok);
   }
 
  private:
-  template <class F>
-  static bool present(const F&) {
-    return true;
-  }
-  template <class R, class... Args>
-  static bool present(const std::function<R(Args...)>& f) {
-    return static_cast<bool>(f);
-  }
-
   Apply apply_;
   Done done_;
 };
@@ -62,7 +51,6 @@ class FunctionTask final : public JobTask {
 // One unit of database work. Its task holds all of it, so that submitting a job is one
 // allocation (the hot path submits one per post).
 struct Job {
-  Job() = default;
   explicit Job(std::unique_ptr<JobTask> t, Durability d = Durability::now)
       : task(std::move(t)), durability(d) {}
   // From two functions, as FunctionTask takes them; constrained, or Job{task, durability}

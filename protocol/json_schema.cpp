@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "protocol/hex_digit.hpp"
+
 namespace musubi::protocol {
 
 using nlohmann::json;
@@ -442,13 +444,6 @@ std::string child_location(const std::string& location, std::string_view token) 
   return location + "/" + escape_pointer_token(token);
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // The location a "$ref" of the form "#/a/b" names, written as the compiler files subschemas
 // ("#/a/b" with ~ escapes and no % escapes), or nullopt when it is not such a pointer.
 std::optional<std::string> ref_location(std::string_view ref) {
@@ -460,8 +455,8 @@ std::optional<std::string> ref_location(std::string_view ref) {
       continue;
     }
     if (i + 2 >= ref.size()) return std::nullopt;
-    const int high = hex_value(ref[i + 1]);
-    const int low = hex_value(ref[i + 2]);
+    const int high = hex_digit_value(ref[i + 1]);
+    const int low = hex_digit_value(ref[i + 2]);
     if (high < 0 || low < 0) return std::nullopt;
     pointer += static_cast<char>(high * 16 + low);
     i += 2;

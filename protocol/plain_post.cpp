@@ -5,6 +5,7 @@
 
 #include "protocol/envelope.hpp"
 #include "protocol/field_reader.hpp"
+#include "protocol/hex_digit.hpp"
 
 namespace musubi::protocol {
 
@@ -95,17 +96,9 @@ class Reader {
     if (text_.size() - pos_ < 4) return false;
     out = 0;
     for (int i = 0; i < 4; ++i) {
-      const char c = text_[pos_++];
-      out <<= 4;
-      if (c >= '0' && c <= '9') {
-        out |= static_cast<std::uint32_t>(c - '0');
-      } else if (c >= 'a' && c <= 'f') {
-        out |= static_cast<std::uint32_t>(c - 'a' + 10);
-      } else if (c >= 'A' && c <= 'F') {
-        out |= static_cast<std::uint32_t>(c - 'A' + 10);
-      } else {
-        return false;
-      }
+      const int digit = hex_digit_value(text_[pos_++]);
+      if (digit < 0) return false;
+      out = (out << 4) | static_cast<std::uint32_t>(digit);
     }
     return true;
   }

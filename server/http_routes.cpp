@@ -9,6 +9,7 @@
 
 #include "musubi_version.hpp"
 #include "protocol/envelope.hpp"
+#include "protocol/hex_digit.hpp"
 #include "server/security_headers.hpp"
 #include "server/websocket/handshake.hpp"
 
@@ -109,14 +110,8 @@ std::optional<std::string> percent_decode(std::string_view text) {
       out += c;
     } else {
       if (i + 2 >= text.size()) return std::nullopt;
-      const auto hex = [](char h) -> int {
-        if (h >= '0' && h <= '9') return h - '0';
-        if (h >= 'a' && h <= 'f') return h - 'a' + 10;
-        if (h >= 'A' && h <= 'F') return h - 'A' + 10;
-        return -1;
-      };
-      const int hi = hex(text[i + 1]);
-      const int lo = hex(text[i + 2]);
+      const int hi = protocol::hex_digit_value(text[i + 1]);
+      const int lo = protocol::hex_digit_value(text[i + 2]);
       if (hi < 0 || lo < 0) return std::nullopt;
       out += static_cast<char>(hi * 16 + lo);
       i += 2;

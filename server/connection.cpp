@@ -36,7 +36,7 @@ Connection::Connection(Services& services, Transport& transport, std::string pee
 
 std::shared_ptr<Connection> Connection::shared() {
   // Aliasing constructor: points at this connection, owns (and keeps alive) the transport.
-  return std::shared_ptr<Connection>(std::static_pointer_cast<void>(transport_.keep_alive()), this);
+  return {transport_.keep_alive(), this};
 }
 
 const std::unordered_map<std::string_view, Connection::Operation>& Connection::operations() {

@@ -140,6 +140,13 @@ void Connection::finish_sign_in(const json& id, protocol::SignIn body,
        user_id, password_ok, ttl, peer = peer_](storage::Database& db) -> Outcome {
         const auto now = now_ms();
         Outcome out;
+        // The lookup read the lock before Argon2id; other attempts may have locked the login
+        // since. Checked again here, in the writer's order, so that no attempt gets past it.
+        if (const auto recorded = storage::signin_failures(db, body.login);
+            recorded.locked_until_ms > now) {
+          out.locked_for_ms = recorded.locked_until_ms - now;
+          return out;
+        }
         const auto fail = [&](std::string_view why) {
           auto failures = storage::signin_failures(db, body.login);
           failures.failures =

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "server/admin_commands.hpp"
+#include "storage/audit.hpp"
+#include "storage/database.hpp"
 #include "tests/support/protocol_helpers.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -57,6 +59,40 @@ TEST(Session, RepeatedFailuresLockTheLoginEvenForTheRightPassword) {
   // Another login is not affected.
   server.add_user("sato");
   ok(c->request("session.sign_in", {{"login", "sato"}, {"password", kPassword}}));
+}
+
+TEST(Session, NoAttemptInFlightGetsPastALockTheOthersSet) {
+  TestServer server([](server::ServerConfig& c) {
+    c.limits.max_failed_signins = 2;
+    c.limits.lockout_seconds = 60;
+    c.limits.max_failed_signins_per_address = 100;
+  });
+  server.add_user("tanaka");
+  // Every attempt is on its way before any failure is recorded: each one's lookup sees no lock.
+  std::vector<std::unique_ptr<client::ClientConnection>> clients;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    clients.push_back(server.connect());
+    const auto* password = i < 4 ? "wrong-pw" : kPassword;
+    ids.push_back(clients.back()->send_request("session.sign_in",
+                                               {{"login", "tanaka"}, {"password", password}}));
+  }
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    ASSERT_TRUE(clients[i]->reply_to(ids[i], std::chrono::seconds(30))) << i;
+  }
+  // In the order the writer recorded them: once two failures lock the login, nothing signs in.
+  storage::Database db(server.config().database_path(), storage::OpenMode::read_only);
+  storage::AuditQuery query;
+  query.newest_first = false;
+  query.limit = 1000;
+  int failures = 0;
+  for (const auto& e : storage::list_audit(db, query)) {
+    if (e.action == "sign_in.failed") ++failures;
+    if (e.action == "sign_in") {
+      EXPECT_LT(failures, 2) << "signed in after the lock";
+    }
+  }
+  EXPECT_GE(failures, 2);
 }
 
 TEST(Session, FailuresAcrossManyLoginsSlowDownTheirAddress) {

@@ -235,6 +235,18 @@ void Connection::become(Identity identity) {
 
 namespace musubi::server {
 
+void Connection::record_read(OperationResult::ReadAudit audit) {
+  // Nobody waits for this entry (the reply goes now), so it may share a later commit: a stream
+  // of reads then costs one fsync per deferral window instead of one per read.
+  services_.store.write(
+      [audit = std::move(audit)](storage::Database& db) {
+        storage::append_audit(db, now_ms(), audit.user_id, audit.action, audit.room_id,
+                              audit.detail);
+        return true;
+      },
+      [](std::optional<bool>) {}, storage::Durability::deferred);
+}
+
 void Connection::finish(const json& id, std::optional<OperationResult> result,
                         std::optional<Handoff> handoff) {
   // Measured as the reply is queued, on the strand: the storage queue, the work and the way back.
@@ -257,17 +269,7 @@ void Connection::finish(const json& id, std::optional<OperationResult> result,
     });
     return;
   }
-  if (auto audit = std::move(result->read_audit)) {
-    // Nobody waits for this entry (the reply goes now), so it may share a later commit: a
-    // stream of reads then costs one fsync per deferral window instead of one per read.
-    services_.store.write(
-        [audit = std::move(*audit)](storage::Database& db) {
-          storage::append_audit(db, now_ms(), audit.user_id, audit.action, audit.room_id,
-                                audit.detail);
-          return true;
-        },
-        [](std::optional<bool>) {}, storage::Durability::deferred);
-  }
+  if (auto audit = std::move(result->read_audit)) record_read(std::move(*audit));
   if (const auto& due = result->escalation) {
     services_.escalator.schedule(due->emergency_id, due->at_ms);
   }

@@ -182,6 +182,8 @@ class Connection {
     std::string op;
     std::chrono::steady_clock::time_point at;
   };
+  // Appends a read's audit entry with a later group commit: nobody waits for it.
+  void record_read(OperationResult::ReadAudit audit);
   void finish(const nlohmann::json& id, std::optional<OperationResult> result,
               std::optional<Handoff> handoff = std::nullopt);
   // The storage completion that calls finish(). Made as the request is handed off.

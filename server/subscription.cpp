@@ -120,9 +120,9 @@ void Connection::catch_up(std::int64_t room_id) {
                     static_cast<std::int64_t>(events.size()) == kReplayPage;
         return page;
       },
-      [this, keep = transport_.keep_alive(), room_id,
+      [this, keep = transport_.keep_alive(), room_id, user_id = identity_->user_id,
        from = f.last_sent + 1](std::optional<std::optional<Page>> page) mutable {
-        on_strand([this, room_id, from, page = std::move(page)] {
+        on_strand([this, room_id, user_id, from, page = std::move(page)] {
           Follow* found = find_follow(room_id);
           if (!found) return;
           auto& follow = *found;
@@ -137,12 +137,20 @@ void Connection::catch_up(std::int64_t room_id) {
           // The page starts at `from`; if the cursor moved meanwhile (a new subscribe), skip
           // what is already delivered.
           std::int64_t seq = from;
+          const std::int64_t first_sent = follow.last_sent + 1;
           for (const auto& frame : frames) {
             if (seq == follow.last_sent + 1) {
               send(frame);
               follow.last_sent = seq;
             }
             ++seq;
+          }
+          // Replay reads stored history as room.history does, and is audited the same way.
+          if (follow.last_sent >= first_sent) {
+            record_read({user_id, "history.replay", room_id,
+                         "seq=" + std::to_string(first_sent) + ".." +
+                             std::to_string(follow.last_sent) +
+                             " events=" + std::to_string(follow.last_sent - first_sent + 1)});
           }
           if ((*page)->more || follow.newest_seen > follow.last_sent ||
               from > follow.last_sent + 1) {

@@ -65,6 +65,16 @@ TEST_F(AuditReview, AdministratorSeesSignInsAndHistoryReadsButNoMessageText) {
     EXPECT_GT(entries[i - 1]["id"].get<std::int64_t>(), entries[i]["id"].get<std::int64_t>());
 }
 
+TEST_F(AuditReview, ReplayOnSubscribeIsAuditedLikeAHistoryRead) {
+  const auto last = ok(kango->request("room.history", {{"room", room}}))["last_seq"].get<int>();
+  ok(kango->request("room.subscribe", {{"rooms", {{{"room", room}, {"after", 0}}}}}));
+  const std::string range = "seq=1.." + std::to_string(last);
+  entries_until({{"action", "history.replay"}}, [&](const json& e) {
+    return e["actor"] == "kango" && e["room"] == room &&
+           e["detail"] == range + " events=" + std::to_string(last);
+  });
+}
+
 TEST_F(AuditReview, FiltersByLoginRoomActionAndTime) {
   entries_until({{"login", "kango"}, {"room", room}, {"action", "history.read"}},
                 [](const json&) { return true; });

@@ -50,13 +50,16 @@ bool is_party(storage::Database& db, const storage::RoomRequest& r, std::int64_t
   return std::find(ids.begin(), ids.end(), user_id) != ids.end();
 }
 
-// Whether a visiting nurse will be in the room: the requester or a team member.
+// Whether a visiting nurse will be in the room: the requester or a team member, still able to
+// take part (one disabled since, or whose organization retired, would be a member in name only).
 bool has_visiting_nurse(storage::Database& db, const storage::RoomRequest& r) {
   auto ids = storage::team_of(db, r.id);
   ids.push_back(r.requester_id);
   for (const auto id : ids) {
     const auto user = storage::find_user_by_id(db, id);
-    if (user && domain::is_visiting_nurse(person_facts(*user))) return true;
+    if (!user) continue;
+    const auto facts = person_facts(*user);
+    if (domain::is_visiting_nurse(facts) && !domain::check_participant(facts)) return true;
   }
   return false;
 }
@@ -275,15 +278,20 @@ void Connection::act_on_request(const protocol::Request& request) {
           return OperationResult::failure(Errc::not_found, kRequestNotFound);
         }
         const auto action = *domain::parse_request_action(body.action);
-        // A physician who filed for their own patient answers as the physician.
+        // A physician who filed for their own patient answers as the physician; liaison staff
+        // who filed and asked themselves to stand in answer as the stand-in.
         const bool answering =
             action == domain::RequestAction::accept || action == domain::RequestAction::decline;
+        const bool answering_as_stand_in = action == domain::RequestAction::stand_in_accept ||
+                                           action == domain::RequestAction::stand_in_decline;
+        const bool asked_to_stand_in = r->stand_in_id && me.user_id == *r->stand_in_id;
         const domain::Party party =
-            answering && me.user_id == r->physician_id        ? domain::Party::physician
-            : me.user_id == r->requester_id                   ? domain::Party::requester
-            : me.user_id == r->physician_id                   ? domain::Party::physician
-            : r->stand_in_id && me.user_id == *r->stand_in_id ? domain::Party::stand_in
-                                                              : domain::Party::other;
+            answering && me.user_id == r->physician_id   ? domain::Party::physician
+            : answering_as_stand_in && asked_to_stand_in ? domain::Party::stand_in
+            : me.user_id == r->requester_id              ? domain::Party::requester
+            : me.user_id == r->physician_id              ? domain::Party::physician
+            : asked_to_stand_in                          ? domain::Party::stand_in
+                                                         : domain::Party::other;
         domain::RequestFacts facts;
         facts.state = domain::parse_request_state(r->state).value();
         facts.setting = domain::parse_physician_setting(r->physician_setting).value();

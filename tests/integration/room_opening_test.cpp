@@ -1,5 +1,7 @@
 // Patients, consent and the room-opening workflow under the attending-physician rule, over real
 // TLS WebSocket: every branch, and every rule both ways with its documented error code.
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "server/admin_commands.hpp"
@@ -156,6 +158,26 @@ TEST_F(RoomOpening, HospitalLiaisonStaffJoinsInThePhysiciansPlaceWithAnAfterTheF
   EXPECT_EQ(seen["log"].back()["report"], "after_the_fact");
 }
 
+TEST_F(RoomOpening, LiaisonStaffWhoFiledMayStandInThemselves) {
+  auto msw = server.sign_in("msw");
+  const auto request = file(*msw, patient(*msw), "hosp.dr", {"vn"});
+  EXPECT_EQ(act(*msw, request, "ask_stand_in", "msw")["state"], "awaiting_stand_in");
+  const auto opened = act(*msw, request, "stand_in_accept");
+  EXPECT_EQ(opened["state"], "open");
+  const auto details = info(*msw, opened["room"]);
+  EXPECT_EQ(details["stand_in"]["kind"], "hospital_liaison");
+  EXPECT_EQ(member_logins(*msw, opened["room"]), (std::vector<std::string>{"msw", "vn"}));
+}
+
+TEST_F(RoomOpening, LiaisonStaffWhoAskedThemselvesMayStillDecline) {
+  auto msw = server.sign_in("msw");
+  const auto request = file(*msw, patient(*msw), "hosp.dr", {"vn"});
+  act(*msw, request, "ask_stand_in", "msw");
+  const auto declined = act(*msw, request, "stand_in_decline");
+  EXPECT_EQ(declined["state"], "awaiting_physician");
+  EXPECT_TRUE(declined["stand_in"].is_null());
+}
+
 TEST_F(RoomOpening, FullDeclineWithAVisitingNurseOpensAtOnce) {
   const auto request = file(*cm, patient(*cm), "test.dr", {"vn"});
   act(*dr, request, "decline");
@@ -180,6 +202,17 @@ TEST_F(RoomOpening, FullDeclineWithoutAVisitingNurseWaitsUntilOneJoins) {
   EXPECT_EQ(opened["state"], "open");
   EXPECT_EQ(member_logins(*cm, opened["room"]),
             (std::vector<std::string>{"clinic.ns", "cm", "pharm", "vn"}));
+}
+
+TEST_F(RoomOpening, ADisabledVisitingNurseDoesNotCountForTheRule) {
+  const auto request = file(*cm, patient(*cm), "test.dr", {"vn"});
+  std::ostringstream out, err;
+  ASSERT_EQ(server::user_set_disabled(server.config(), "vn", true, out, err), 0) << err.str();
+  act(*dr, request, "decline");
+  const auto waiting = act(*cm, request, "proceed_without_physician");
+  EXPECT_EQ(waiting["state"], "awaiting_visiting_nurse");
+  EXPECT_EQ(waiting["visiting_nurse_on_team"], false);
+  EXPECT_TRUE(waiting["room"].is_null());
 }
 
 TEST_F(RoomOpening, ConsentIsRequiredBeforeARequest) {

@@ -8,24 +8,6 @@ using nlohmann::json;
 
 namespace {
 
-// A name or address shown to people: no control characters (no line breaks in a name).
-std::string plain_text(FieldReader& r, std::string_view name, std::size_t min_chars,
-                       std::size_t max_chars) {
-  std::string text = r.string(name, min_chars, max_chars);
-  if (!r.error() && has_control_characters(text)) {
-    r.fail(Errc::invalid_request, "body." + std::string(name) + ": control characters");
-  }
-  return text;
-}
-
-std::string optional_plain_text(FieldReader& r, std::string_view name, std::size_t max_chars) {
-  std::string text = r.optional_string(name, 0, max_chars).value_or("");
-  if (!r.error() && has_control_characters(text)) {
-    r.fail(Errc::invalid_request, "body." + std::string(name) + ": control characters");
-  }
-  return text;
-}
-
 std::optional<std::string> optional_date(FieldReader& r, const json& body, std::string_view name) {
   const auto it = body.find(name);
   if (it == body.end() || it->is_null()) return std::nullopt;
@@ -39,12 +21,12 @@ std::optional<std::string> optional_date(FieldReader& r, const json& body, std::
 std::optional<FieldError> parse(const json& body, const BodyLimits&, RegisterOrg& out) {
   FieldReader r(body);
   out.code = r.string("code", 1, kMaxCodeChars);
-  out.name = plain_text(r, "name", 1, kMaxPersonNameChars);
+  out.name = r.plain_text("name", 1, kMaxPersonNameChars);
   out.type = r.string("type", 1, kMaxCodeChars);
-  out.address = plain_text(r, "address", 1, kMaxAddressChars);
-  out.municipality = plain_text(r, "municipality", 1, kMaxPlaceChars);
-  out.association = optional_plain_text(r, "association", kMaxPlaceChars);
-  out.association_area = optional_plain_text(r, "association_area", kMaxPlaceChars);
+  out.address = r.plain_text("address", 1, kMaxAddressChars);
+  out.municipality = r.plain_text("municipality", 1, kMaxPlaceChars);
+  out.association = r.optional_plain_text("association", kMaxPlaceChars);
+  out.association_area = r.optional_plain_text("association_area", kMaxPlaceChars);
   out.registered_on = optional_date(r, body, "registered_on");
   return r.error();
 }
@@ -70,7 +52,7 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, ConfirmStaf
 std::optional<FieldError> parse(const json& body, const BodyLimits&, AddUser& out) {
   FieldReader r(body);
   out.login = r.string("login", 1, kMaxCodeChars);
-  out.name = plain_text(r, "name", 1, kMaxPersonNameChars);
+  out.name = r.plain_text("name", 1, kMaxPersonNameChars);
   out.org = r.optional_string("org", 1, kMaxCodeChars);
   out.profession = r.string("profession", 1, kMaxCodeChars);
   out.role = r.optional_string("role", 1, kMaxCodeChars).value_or("member");

@@ -13,12 +13,12 @@ constexpr std::size_t kMaxTeam = 50;
 
 std::optional<FieldError> parse(const json& body, const BodyLimits&, RegisterPatient& out) {
   FieldReader r(body);
-  out.name = r.string("name", 1, kMaxNameChars);
-  out.kana = r.string("kana", 1, kMaxNameChars);
+  out.name = r.plain_text("name", 1, kMaxNameChars);
+  out.kana = r.plain_text("kana", 1, kMaxNameChars);
   out.birth_date = r.date("birth_date");
   out.sex = r.one_of("sex", {"female", "male", "other", "unknown"});
-  out.municipality = r.string("municipality", 1, kMaxNameChars);
-  out.address = r.string("address", 1, kMaxAddressChars);
+  out.municipality = r.plain_text("municipality", 1, kMaxNameChars);
+  out.address = r.plain_text("address", 1, kMaxAddressChars);
   return r.error();
 }
 
@@ -32,7 +32,7 @@ std::optional<FieldError> parse(const json& body, const BodyLimits&, RecordConse
   FieldReader r(body);
   out.patient = r.string("patient", 1, kMaxIdChars);
   out.date = r.date("date");
-  out.obtained_by = r.string("obtained_by", 1, kMaxNameChars);
+  out.obtained_by = r.plain_text("obtained_by", 1, kMaxNameChars);
   out.note = r.optional_string("note", 0, kMaxNoteChars).value_or("");
   return r.error();
 }

@@ -161,8 +161,25 @@ std::vector<std::int64_t> FieldReader::id_list(std::string_view name, std::size_
   return out;
 }
 
+std::string FieldReader::plain_text(std::string_view name, std::size_t min_chars,
+                                    std::size_t max_chars) {
+  std::string text = string(name, min_chars, max_chars);
+  if (!error_ && has_control_characters(text)) {
+    fail(Errc::invalid_request, where(name) + ": control characters");
+  }
+  return text;
+}
+
+std::string FieldReader::optional_plain_text(std::string_view name, std::size_t max_chars) {
+  std::string text = optional_string(name, 0, max_chars).value_or("");
+  if (!error_ && has_control_characters(text)) {
+    fail(Errc::invalid_request, where(name) + ": control characters");
+  }
+  return text;
+}
+
 std::string FieldReader::date(std::string_view name) {
-  std::string text = string(name, 1, 64);
+  std::string text = string(name, 10, 10);
   if (!error_ && !is_calendar_date(text)) {
     fail(Errc::invalid_request, where(name) + ": must be a date YYYY-MM-DD");
   }

@@ -39,11 +39,15 @@ class FieldReader {
   std::int64_t integer(std::string_view name, std::int64_t min, std::int64_t max);
   std::optional<std::int64_t> optional_integer(std::string_view name, std::int64_t min,
                                                std::int64_t max);
+  // A name or address shown to people, as string() but one line: no control characters.
+  std::string plain_text(std::string_view name, std::size_t min_chars, std::size_t max_chars);
+  // The same, optional; "" when absent.
+  std::string optional_plain_text(std::string_view name, std::size_t max_chars);
   // Optional true/false; `fallback` when absent.
   bool boolean(std::string_view name, bool fallback);
   // Optional array of positive integers; empty when absent.
   std::vector<std::int64_t> id_list(std::string_view name, std::size_t max_items);
-  // Required calendar date "YYYY-MM-DD".
+  // Required calendar date "YYYY-MM-DD": exactly 10 characters, a day that exists.
   std::string date(std::string_view name);
   // Required string that must be one of `allowed`.
   std::string one_of(std::string_view name, std::initializer_list<std::string_view> allowed);

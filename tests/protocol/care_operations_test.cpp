@@ -28,16 +28,43 @@ TEST(ParseRegisterPatient, ReadsEveryField) {
 
 TEST(ParseRegisterPatient, DatesMustExist) {
   RegisterPatient p;
-  for (const char* bad : {"1938-02-30", "1938-2-1", "19380211", "", "1938-02-11T00:00"}) {
+  for (const char* bad : {"1938-02-30", "1938-13-01", "1938/02/11", "19380211ab"}) {
     auto body = patient_body();
     body["birth_date"] = bad;
     const auto e = parse_into(body, p);
     ASSERT_TRUE(e) << bad;
     EXPECT_EQ(e->code, Errc::invalid_request) << bad;
+    EXPECT_EQ(e->message, "body.birth_date: must be a date YYYY-MM-DD") << bad;
+  }
+}
+
+TEST(ParseRegisterPatient, DatesAreExactlyTenCharacters) {
+  RegisterPatient p;
+  for (const char* shorter : {"1938-2-1", "19380211", ""}) {
+    auto body = patient_body();
+    body["birth_date"] = shorter;
+    const auto e = parse_into(body, p);
+    ASSERT_TRUE(e) << shorter;
+    EXPECT_EQ(e->code, Errc::invalid_request) << shorter;
+    EXPECT_EQ(e->message, "body.birth_date: must have at least 10 characters") << shorter;
   }
   auto body = patient_body();
-  body["birth_date"] = "1938-02-30";
-  EXPECT_EQ(parse_into(body, p)->message, "body.birth_date: must be a date YYYY-MM-DD");
+  body["birth_date"] = "1938-02-11T00:00";
+  const auto e = parse_into(body, p);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->code, Errc::too_large);
+}
+
+TEST(ParseRegisterPatient, NamesAndAddressesAreOneLine) {
+  RegisterPatient p;
+  for (const char* field : {"name", "kana", "municipality", "address"}) {
+    auto body = patient_body();
+    body[field] = "佐藤\n一郎";
+    const auto e = parse_into(body, p);
+    ASSERT_TRUE(e) << field;
+    EXPECT_EQ(e->code, Errc::invalid_request) << field;
+    EXPECT_EQ(e->message, "body." + std::string(field) + ": control characters");
+  }
 }
 
 TEST(ParseRegisterPatient, SexIsOneOfTheCodes) {

@@ -238,13 +238,20 @@ namespace musubi::server {
 void Connection::record_read(OperationResult::ReadAudit audit) {
   // Nobody waits for this entry (the reply goes now), so it may share a later commit: a stream
   // of reads then costs one fsync per deferral window instead of one per read.
+  std::string action = audit.action;  // before the move: argument order is unspecified
   services_.store.write(
       [audit = std::move(audit)](storage::Database& db) {
         storage::append_audit(db, now_ms(), audit.user_id, audit.action, audit.room_id,
                               audit.detail);
         return true;
       },
-      [](std::optional<bool>) {}, storage::Durability::deferred);
+      [action = std::move(action)](std::optional<bool> recorded) {
+        // The reply has gone; what is left is to say that its trace is missing.
+        if (!recorded) {
+          MUSUBI_LOG(warn) << "audit: a read's entry (" << action << ") was lost";
+        }
+      },
+      storage::Durability::deferred);
 }
 
 void Connection::finish(const json& id, std::optional<OperationResult> result,

@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 #include <nlohmann/json.hpp>
 
@@ -28,6 +29,14 @@ constexpr std::uint64_t kBodyLimit = std::uint64_t{8} * 1024;  // only uploads t
 // Beast 1.81 does not bound. Without a limit, a client sending one endless chunk line grows it
 // until the request times out. 64 KiB is Beast's own read size.
 constexpr std::size_t kReadBufferLimit = std::size_t{64} * 1024;
+
+// A response being written and its serializer, which refers to it.
+template <class Body>
+struct Outgoing {
+  explicit Outgoing(http::response<Body>&& r) : response(std::move(r)) {}
+  http::response<Body> response;
+  http::response_serializer<Body> serializer{response};
+};
 }  // namespace
 
 HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, ssl::context& tls,
@@ -69,6 +78,8 @@ void HttpSession::expire_after(std::chrono::seconds seconds) {
   deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
     auto self = weak.lock();
     if (ec || !self || self->handed_over_) return;
+    // Renewed after this wait had already completed: expires_after could not cancel it.
+    if (self->deadline_.expiry() > std::chrono::steady_clock::now()) return;
     beast::error_code ignored;
     self->stream_.socket().close(ignored);  // the pending operation fails and frees the session
   });
@@ -178,20 +189,25 @@ void HttpSession::upgrade(const HttpRequest& request) {
 }
 
 void HttpSession::write(HttpResponse response) {
-  write_owned(std::make_shared<HttpResponse>(std::move(response)));
+  write_step(std::make_shared<Outgoing<http::string_body>>(std::move(response)));
 }
 
 void HttpSession::write(FileResponse response) {
-  write_owned(std::make_shared<FileResponse>(std::move(response)));
+  write_step(std::make_shared<Outgoing<http::file_body>>(std::move(response)));
 }
 
-template <class Response>
-void HttpSession::write_owned(std::shared_ptr<Response> response) {
-  response_ = response;
-  const bool keep_alive = response->keep_alive();
-  http::async_write(
-      stream_, *response,
-      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
+template <class Pending>
+void HttpSession::write_step(std::shared_ptr<Pending> out) {
+  // A 20 MiB attachment to a slow phone takes minutes: the deadline bounds each step, not the
+  // whole response.
+  expire_after(std::chrono::seconds(services_.config.timeouts.http_request_seconds));
+  auto& serializer = out->serializer;
+  http::async_write_some(
+      stream_, serializer,
+      [self = shared_from_this(), out = std::move(out)](beast::error_code ec, std::size_t) mutable {
+        if (!ec && !out->serializer.is_done()) return self->write_step(std::move(out));
+        self->on_write(out->response.keep_alive(), ec);
+      });
 }
 
 void HttpSession::refuse(http::status status, std::string_view code, std::string_view message) {
@@ -200,8 +216,7 @@ void HttpSession::refuse(http::status status, std::string_view code, std::string
   write(std::move(response));
 }
 
-void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
-  response_.reset();
+void HttpSession::on_write(bool keep_alive, beast::error_code ec) {
   if (ec) return;
   if (!keep_alive) return do_shutdown();
   do_read();

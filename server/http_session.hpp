@@ -46,8 +46,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
   void write(FileResponse response);
   // Answers without reading the rest of the request, then closes the connection.
   void refuse(boost::beast::http::status status, std::string_view code, std::string_view message);
-  template <class Response>
-  void write_owned(std::shared_ptr<Response> response);
+  // Writes one step of `out` (a response and its serializer) and goes on until it is written.
+  // Each step renews the deadline: a long download that keeps moving is not cut off, one that
+  // stalls is.
+  template <class Pending>
+  void write_step(std::shared_ptr<Pending> out);
 
   // attachment_routes.cpp
   void start_upload();
@@ -55,9 +58,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
   void on_upload_body(std::int64_t user_id, boost::beast::error_code ec, std::size_t bytes);
   void store_upload(std::int64_t user_id, HttpRequest request);
   void download(const HttpRequest& request);
-  void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+  void on_write(bool keep_alive, boost::beast::error_code ec);
   void do_shutdown();
-  // Bounds what follows (a handshake, a request, an upload): when it expires, the socket closes.
+  // Bounds what follows (a handshake, a request, an upload, a write step): when it expires, the
+  // socket closes.
   void expire_after(std::chrono::seconds seconds);
 
   TlsSocket stream_;
@@ -68,7 +72,6 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
   std::string peer_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  std::shared_ptr<void> response_;  // keeps the response being written alive
   bool handed_over_ = false;
 };
 

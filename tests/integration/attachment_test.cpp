@@ -1,6 +1,8 @@
 // Attachments: uploaded over HTTPS with the session token, checked by their bytes, stored by
 // SHA-256, part of a message, downloadable by the room's members only, every download audited.
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -8,6 +10,7 @@
 #include "server/blob_store.hpp"
 #include "storage/database.hpp"
 #include "tests/support/protocol_helpers.hpp"
+#include "tests/support/raw_websocket_client.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace musubi::testing {
@@ -215,6 +218,61 @@ TEST_F(Attachments, AMessageCarriesOnlyItsAuthorsFreshUploadsToThatRoom) {
   // Once part of a message, it cannot be part of another.
   expect_error(vn->request("room.post", {{"room", room}, {"text", "y"}, {"attachments", {id}}}),
                "conflict");
+}
+
+// The request deadline bounds each write of a response, not the whole of it: a client that keeps
+// reading a file for longer than http_request_seconds gets every byte of it.
+TEST(AttachmentDownloads, ASlowReaderGetsAFileThatTakesLongerThanTheRequestDeadline) {
+  constexpr std::size_t kFileBytes = std::size_t{8} << 20;
+  constexpr double kBytesPerSecond = 2.5 * (1 << 20);  // the whole file: about 3.2 s
+  TestServer server([](server::ServerConfig& c) {
+    c.timeouts.http_request_seconds = 1;
+    c.limits.max_attachment_bytes = kFileBytes;
+  });
+  server.add_user("vn", "田中 看護師");
+  auto vn = server.connect();
+  const auto token = ok(vn->request(
+      "session.sign_in", {{"login", "vn"}, {"password", kPassword}, {"device", "test"}}))["token"]
+                         .get<std::string>();
+  const auto room = create_room(server, *vn, "佐藤 一郎");
+
+  std::string file = "%PDF-1.7\n";
+  std::uint32_t noise = 12345;
+  while (file.size() < kFileBytes) {
+    noise = noise * 1103515245 + 12345;
+    file += static_cast<char>(noise >> 24);
+  }
+  client::HttpsRequest up;
+  up.method = "POST";
+  up.target = "/attachments?room=" + room + "&name=big.pdf";
+  up.headers.push_back(client::bearer(token));
+  up.body = file;
+  const auto uploaded = client::https_request(server.connect_options(), up);
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  const auto id = json::parse(uploaded.body)["attachment"]["id"].get<std::string>();
+
+  // A small receive window, so that the server's writes wait for the reader.
+  RawClient c(server, {.source = "", .receive_buffer_bytes = 64 * 1024});
+  c.write("GET /attachments/" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+          token + "\r\n\r\n");
+  const auto head = c.read_http_response();
+  ASSERT_EQ(head.rfind("HTTP/1.1 200", 0), 0u) << head;
+  ASSERT_NE(head.find("Content-Length: " + std::to_string(kFileBytes)), std::string::npos) << head;
+  std::string body = std::move(c.inbox());
+  const auto start = std::chrono::steady_clock::now();
+  while (body.size() < kFileBytes) {
+    // Paced against the clock: no faster than kBytesPerSecond on average.
+    std::this_thread::sleep_until(
+        start +
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::duration<double>(static_cast<double>(body.size()) / kBytesPerSecond)));
+    const auto record = c.read_one_record();
+    if (record.empty()) break;  // closed, or nothing in kWait
+    body += record;
+  }
+  EXPECT_GT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  ASSERT_EQ(body.size(), kFileBytes);
+  EXPECT_EQ(server::BlobStore::sha256_hex(body), server::BlobStore::sha256_hex(file));
 }
 
 }  // namespace

@@ -347,7 +347,10 @@ void WebSocketSession::fail(std::uint16_t code, std::string_view reason) {
 void WebSocketSession::arm_timer(std::chrono::steady_clock::duration after) {
   timer_.expires_after(after);
   timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec) self->on_timer();
+    // A tick that had already expired when expires_after re-armed the timer (close() does)
+    // cannot be cancelled: its completion comes anyway, before the new expiry, and is stale.
+    if (ec || self->timer_.expiry() > std::chrono::steady_clock::now()) return;
+    self->on_timer();
   });
 }
 

@@ -8,6 +8,7 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/system/error_code.hpp>
@@ -119,10 +120,17 @@ class TlsSocket {
     template <class Self>
     void operator()(Self& self, boost::system::error_code wait_error = {}) {
       if (wait_error) return self.complete(wait_error, 0);
-      const Step result = step();
-      if (result.want != Want::nothing) {
-        waited = true;
-        return tls.async_wait(result.want, std::move(self));
+      Step result;
+      if (!tls.socket_.is_open()) {
+        // Closed (by a deadline or a shutdown) after the wait had completed: OpenSSL's BIO still
+        // holds the descriptor's number, which another connection may have by now.
+        result.error = boost::asio::error::operation_aborted;
+      } else {
+        result = step();
+        if (result.want != Want::nothing) {
+          waited = true;
+          return tls.async_wait(result.want, std::move(self));
+        }
       }
       if (waited) return self.complete(result.error, result.bytes);
       auto executor = self.get_executor();

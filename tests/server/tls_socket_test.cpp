@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/write.hpp>
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
 
@@ -460,6 +461,37 @@ TEST_F(TlsSocketTest, ATls12ConnectionIsNeverStaged) {
   EXPECT_FALSE(tls.can_stage());
   write_all(tls, "ok");
   join_client();
+}
+
+// A deadline or a shutdown may close the socket while an operation is under way (its readiness
+// wait already complete); OpenSSL's BIO still holds the descriptor's number. What comes next must
+// not touch the socket that has that number now.
+TEST_F(TlsSocketTest, AnOperationOnAClosedSocketLeavesItsDescriptorsNextOwnerAlone) {
+  namespace net = boost::asio;
+  const auto connect_pair = [&](net::ip::tcp::socket& client) {
+    client.connect(acceptor_.local_endpoint());
+    pollfd p{acceptor_.native_handle(), POLLIN, 0};
+    EXPECT_EQ(::poll(&p, 1, static_cast<int>(kWait.count())), 1) << "no client came";
+    return acceptor_.accept();
+  };
+  net::ip::tcp::socket client(io_);
+  TlsSocket tls(connect_pair(client), context_->native_handle());
+  const int number = tls.socket().native_handle();
+  tls.socket().close();
+
+  net::ip::tcp::socket next_owner(io_);  // takes the lowest free number: the one just closed
+  auto next_peer = connect_pair(next_owner);
+  ASSERT_EQ(next_owner.native_handle(), number);
+  net::write(next_peer, net::buffer(std::string_view("not yours")));
+  pollfd p{number, POLLIN, 0};
+  ASSERT_EQ(::poll(&p, 1, static_cast<int>(kWait.count())), 1);
+
+  std::optional<boost::system::error_code> result;
+  tls.async_handshake([&](boost::system::error_code ec, std::size_t) { result = ec; });
+  io_.run();
+  ASSERT_TRUE(result);
+  EXPECT_EQ(*result, net::error::operation_aborted);
+  EXPECT_EQ(next_owner.available(), 9u) << "the closed connection's TLS read another socket";
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "server/listener.hpp"
 
+#include <exception>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -63,6 +65,17 @@ void Listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
+  try {
+    admit(std::move(socket));
+  } catch (const std::exception& e) {
+    // Out of memory for this connection (SSL_new, its BIO, the per-address count): it is
+    // dropped, and the listener goes on accepting.
+    MUSUBI_LOG(warn) << "listener: could not start a session: " << e.what();
+  }
+  do_accept();
+}
+
+void Listener::admit(tcp::socket socket) {
   boost::system::error_code ignored;  // a peer that already left fails later, on read
   const auto peer = socket.remote_endpoint(ignored);
   std::optional<ConnectionsPerAddress::Slot> slot;
@@ -72,11 +85,10 @@ void Listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {
     // accept and a close. Counted in /metrics, logged only at debug (it would flood the log).
     MUSUBI_LOG(debug) << "listener: refused a connection over the per-address cap";
     socket.close(ignored);
-    return do_accept();
+    return;
   }
   socket.set_option(tcp::no_delay(true), ignored);
   std::make_shared<HttpSession>(std::move(socket), tls_, services_, live_, std::move(*slot))->run();
-  do_accept();
 }
 
 }  // namespace musubi::server

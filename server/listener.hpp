@@ -30,6 +30,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
  private:
   void do_accept();
   void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+  // Gives `socket` an HttpSession, or closes it when its peer is over the cap. Throws
+  // std::bad_alloc when there is no memory for the session.
+  void admit(boost::asio::ip::tcp::socket socket);
 
   boost::asio::io_context& ioc_;
   boost::asio::ssl::context& tls_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <sys/socket.h>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -202,7 +203,7 @@ void WebSocketSession::flush() {
     if (step.error) return finish();
     consume_sent(step.bytes);
   }
-  if (closing_ && reading_stopped_) return finish();
+  if (closing_ && reading_stopped_) return failed_ ? linger() : finish();
   connection_.on_write_complete();
 }
 
@@ -339,7 +340,41 @@ void WebSocketSession::fail(std::uint16_t code, std::string_view reason) {
   reading_stopped_ = true;
   received_.clear();
   if (closing_) return finish();
+  failed_ = true;
   close(code, std::string(reason));
+}
+
+void WebSocketSession::linger() {
+  // Closing with the rest of a bad frame unread would make the kernel send a reset, which can
+  // discard the close frame before the peer has it: half-close, drain, then close.
+  if (lingering_) return;
+  lingering_ = true;
+  boost::system::error_code ignored;
+  tls_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+  discard();
+}
+
+void WebSocketSession::discard() {
+  // Raw bytes: nothing more is decrypted. The close deadline (close()) bounds the whole drain.
+  std::size_t budget = kReadBudget;
+  while (!finished_) {
+    if (budget == 0) {
+      return boost::asio::post(executor(), [self = shared_from_this()] { self->discard(); });
+    }
+    const auto n = ::recv(tls_.socket().native_handle(), read_buffer(), kReadBufferBytes, 0);
+    if (n > 0) {
+      budget -= std::min(budget, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n < 0 && would_block()) {
+      return tls_.async_wait(TlsSocket::Want::read,
+                             [self = shared_from_this()](boost::system::error_code ec) {
+                               if (ec) return self->finish();
+                               self->discard();
+                             });
+    }
+    return finish();  // the peer's end of stream, or an error
+  }
 }
 
 // --- Timers and the end ----------------------------------------------------------------------

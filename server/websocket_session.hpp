@@ -92,6 +92,10 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   bool on_message(const websocket::Message& message) override;
   void on_peer_close(std::string_view payload);
   void fail(std::uint16_t code, std::string_view reason);
+  // After a protocol failure, once the close frame is written: sends FIN and discards what the
+  // peer still sends until its end of stream or the close deadline, then finishes.
+  void linger();
+  void discard();
 
   void arm_timer(std::chrono::steady_clock::duration after);
   void on_timer();
@@ -111,7 +115,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession>,
   bool flush_scheduled_ = false;
   bool staged_ = false;           // the SendBatch holds a record of ours, not yet reported
   bool reading_stopped_ = false;  // the peer's close was read, or its frames broke the protocol
-  bool closing_ = false;          // our close frame is queued: nothing more is sent or carried out
+  bool failed_ = false;           // its frames broke the protocol: linger before closing
+  bool lingering_ = false;
+  bool closing_ = false;  // our close frame is queued: nothing more is sent or carried out
   bool finished_ = false;
   bool active_ = false;     // something was read since the last timer tick
   bool ping_sent_ = false;  // a keep-alive ping is unanswered

@@ -1,7 +1,9 @@
 // The WebSocket layer itself (RFC 6455), spoken byte by byte over real TLS: the upgrade, masking,
 // fragments, control frames, the close handshake, limits, and writes coalesced into one record.
+#include <optional>
 #include <string>
 
+#include <boost/system/system_error.hpp>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -141,6 +143,38 @@ TEST(WebSocketProtocol, AnOversizedFrameIsRefusedFromItsHeader) {
   ASSERT_TRUE(close);
   EXPECT_EQ(close->opcode, 8);
   EXPECT_EQ(close->close_code(), 1009);
+}
+
+// A client that announced too large a frame goes on sending its payload. Closing with that unread
+// would make the server's kernel reset the connection and throw away what it had not yet sent:
+// here replies and the close frame, held back by a small receive window. The server half-closes
+// and drains instead, so the close frame arrives.
+TEST(WebSocketProtocol, TheCloseFrameSurvivesThePayloadOfARefusedFrame) {
+  TestServer server([](server::ServerConfig& config) { config.limits.max_frame_bytes = 4096; });
+  constexpr int kRepliesHeldBack = 60;
+  RawClient c(server, {.source = "", .receive_buffer_bytes = 4096});
+  c.open();
+  // Replies the client does not read yet (more than its window), then the refused header.
+  std::string requests;
+  for (int id = 1; id <= kRepliesHeldBack; ++id)
+    requests += client_frame(1, request_text(id, "no.such_op"));
+  constexpr std::size_t kAnnounced = std::size_t{4} << 20;
+  c.write(requests + client_frame_header(1, kAnnounced));
+  const std::string chunk(16 * 1024, 'x');
+  try {
+    for (std::size_t sent = 0; sent < kAnnounced; sent += chunk.size())
+      c.write(chunk);
+  } catch (const boost::system::system_error&) {  // reset: the payload was not drained
+  }
+  int replies = 0;
+  std::optional<RawFrame> frame;
+  while ((frame = c.next_frame()) && frame->opcode == 1)
+    ++replies;
+  EXPECT_EQ(replies, kRepliesHeldBack);
+  ASSERT_TRUE(frame) << "no close frame";
+  EXPECT_EQ(frame->opcode, 8);
+  EXPECT_EQ(frame->close_code(), 1009);
+  EXPECT_TRUE(c.wait_eof());
 }
 
 TEST(WebSocketProtocol, TheClientsCloseIsAnsweredThenTheConnectionEnds) {

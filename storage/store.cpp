@@ -29,9 +29,11 @@ Store::~Store() {
 }
 
 void Store::stop() {
+  // Readers first: a read's completion may queue a write (its audit entry), which the writer
+  // must still take. The checkpointer last, after the writer's final commits.
+  readers_->stop();
   writer_.stop();
   checkpointer_.stop();
-  readers_->stop();
 }
 
 }  // namespace musubi::storage

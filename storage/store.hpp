@@ -47,7 +47,8 @@ class Store {
     submit(*readers_, std::move(work), std::move(done));
   }
 
-  // Refuses new work, finishes what is queued, joins every thread. Idempotent.
+  // Refuses new work, finishes what is queued, joins every thread. Idempotent. The readers stop
+  // before the writer, so that writes queued by read completions are committed.
   void stop();
 
   WriterStats writer_stats() const { return writer_.stats(); }

@@ -1,6 +1,9 @@
 #include "storage/store.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -9,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/audit.hpp"
 #include "storage/events.hpp"
 #include "storage/migrations.hpp"
 #include "storage/organizations.hpp"
@@ -293,6 +297,62 @@ TEST_F(StoreTest, StopDrainsQueuedWrites) {
   }
   Database db(dir_.path() / "musubi.db", OpenMode::read_only);
   EXPECT_EQ(count_users(db), kWrites);
+}
+
+// A read served during shutdown queues its audit entry as a deferred write (server/connection.cpp):
+// stopping must still commit it.
+TEST_F(StoreTest, StopCommitsTheWritesThatQueuedReadsSubmit) {
+  constexpr int kReads = 10;
+  std::atomic<int> written = 0;
+  {
+    Store store(options());
+    // Every read waits at the gate, so that most of them are still queued when stop() begins.
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool open = false;
+    for (int i = 0; i < kReads; ++i) {
+      store.read(
+          [&](Database&) {
+            std::unique_lock lock(mutex);
+            return changed.wait_for(lock, std::chrono::seconds(60), [&] { return open; });
+          },
+          [&](std::optional<bool>) {
+            store.write(
+                [i](Database& db) {
+                  append_audit(db, 1000 + i, std::nullopt, "history.read", std::nullopt, "");
+                  return true;
+                },
+                [&](std::optional<bool> ok) {
+                  if (ok.value_or(false)) ++written;
+                },
+                Durability::deferred);
+          });
+    }
+    std::thread stopper([&] { store.stop(); });
+    // The gate opens once the readers take no more work, i.e. once stop() has begun with them.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    std::atomic<bool> refused = false;
+    while (!refused && std::chrono::steady_clock::now() < deadline) {
+      store.read([](Database&) { return true; },
+                 [&](std::optional<bool> result) {
+                   if (!result) refused = true;
+                 });
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_TRUE(refused);
+    {
+      std::lock_guard lock(mutex);
+      open = true;
+    }
+    changed.notify_all();
+    stopper.join();
+  }
+  EXPECT_EQ(written, kReads);
+  Database db(dir_.path() / "musubi.db", OpenMode::read_only);
+  auto& st = db.prepare("SELECT count(*) FROM audit WHERE action = 'history.read'");
+  ASSERT_TRUE(st.step());
+  EXPECT_EQ(st.int64(0), kReads);
+  st.reset();
 }
 
 TEST_F(StoreTest, DataSurvivesReopening) {

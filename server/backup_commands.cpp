@@ -9,6 +9,7 @@
 #include "server/blob_store.hpp"
 #include "server/clock.hpp"
 #include "server/data_directory.hpp"
+#include "server/durable_file.hpp"
 #include "storage/audit.hpp"
 #include "storage/audit_chain.hpp"
 #include "storage/database.hpp"
@@ -32,15 +33,18 @@ bool is_sha256_name(const fs::path& file) {
 }
 
 // Copies the stored files of `from` into `to`, skipping those already there and half-written
-// uploads (their temporary names are not SHA-256s). Returns how many were copied.
+// uploads and copies (their temporary names are not SHA-256s). Each file is copied whole under a
+// temporary name, so that one already there is complete. Returns how many were copied.
 std::int64_t copy_blobs(const fs::path& from, const fs::path& to) {
   std::int64_t copied = 0;
   if (!fs::exists(from)) return copied;
   for (const auto& entry : fs::recursive_directory_iterator(from)) {
     if (!entry.is_regular_file() || !is_sha256_name(entry.path())) continue;
     const auto target = to / fs::relative(entry.path(), from);
+    if (fs::exists(target)) continue;
     fs::create_directories(target.parent_path());
-    if (fs::copy_file(entry.path(), target, fs::copy_options::skip_existing)) ++copied;
+    copy_durably(entry.path(), target);
+    ++copied;
   }
   return copied;
 }
@@ -156,10 +160,16 @@ int backup(const ServerConfig& config, const fs::path& dest, std::ostream& out, 
 
 int restore(const ServerConfig& config, const fs::path& src, std::ostream& out, std::ostream& err) {
   try {
-    if (fs::exists(config.database_path())) {
-      err << "musubid: " << config.database_path().string()
-          << " exists; stop the server and move the data directory aside before restoring\n";
-      return 1;
+    // A left-over log or shared-memory file would be taken for the restored database's own:
+    // SQLite would replay that log onto it.
+    const auto db_path = config.database_path();
+    for (const auto& file :
+         {db_path, fs::path(db_path.string() + "-wal"), fs::path(db_path.string() + "-shm")}) {
+      if (fs::exists(file)) {
+        err << "musubid: " << file.string()
+            << " exists; stop the server and move the data directory aside before restoring\n";
+        return 1;
+      }
     }
     const auto check = check_backup(src);
     if (!check.ok()) {
@@ -167,8 +177,11 @@ int restore(const ServerConfig& config, const fs::path& src, std::ostream& out, 
       return 1;
     }
     prepare_data_directory(config);
-    fs::copy_file(src / kDatabaseFile, config.database_path());
+    // The database last, renamed into place whole: a restore that fails before it leaves no
+    // database, so running it again is allowed (and skips the files already copied).
     copy_blobs(src / kAttachmentsDir, config.attachments_path());
+    copy_durably(src / kDatabaseFile, db_path);
+    sync_directory(fs::canonical(config.data_dir).parent_path());  // which may be new
     auto db = open_admin_database(config);  // migrates a backup of an older version
     storage::append_audit(*db, now_ms(), std::nullopt, "restore", std::nullopt,
                           "src=" + src.string());

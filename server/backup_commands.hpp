@@ -18,8 +18,10 @@ int backup(const ServerConfig& config, const std::filesystem::path& dest, std::o
            std::ostream& err);
 
 // `musubid restore SRC`: checks the backup in SRC, then copies it into the configured data
-// directory, which must not hold a database yet (stop the server and move the old directory
-// aside first: a restore never overwrites data). Exit 0 done, 1 refused or failed.
+// directory, which must not hold a database, nor its -wal or -shm file (stop the server and move
+// the old directory aside first: a restore never overwrites data). The attachments are copied
+// first and the database is renamed into place last, every file fsynced: a restore that fails
+// leaves no database, and can be run again. Exit 0 done, 1 refused or failed.
 int restore(const ServerConfig& config, const std::filesystem::path& src, std::ostream& out,
             std::ostream& err);
 

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -79,6 +80,12 @@ TEST_F(Backup, BackupThenRestoreGivesTheSameDataAndAChainThatVerifies) {
   EXPECT_TRUE(chain.ok());
   EXPECT_EQ(chain.entries, 21);  // the 20, then the restore itself
   EXPECT_TRUE(fs::is_regular_file(BlobStore(restored.attachments_path()).path_of(sha)));
+  // The restored directory is as sound as the backup, with no temporary copies left in it.
+  const auto again = check_backup(restored.data_dir);
+  EXPECT_TRUE(again.ok()) << again.problem;
+  EXPECT_EQ(again.attachments, 1);
+  for (const auto& entry : fs::recursive_directory_iterator(restored.data_dir))
+    EXPECT_EQ(entry.path().string().find(".partial"), std::string::npos) << entry.path();
   // The backup was audited in the live database.
   storage::Database live(config.database_path(), storage::OpenMode::read_only);
   storage::AuditQuery q;
@@ -119,6 +126,44 @@ TEST_F(Backup, RestoreNeverOverwritesADatabase) {
   ASSERT_EQ(backup(config, dest, out, err), 0);
   EXPECT_EQ(restore(config, dest, out, err), 1);
   EXPECT_NE(err.str().find("move the data directory aside"), std::string::npos);
+}
+
+TEST_F(Backup, RestoreRefusesALeftOverLogOrSharedMemoryFile) {
+  const auto dest = dir.path() / "backup";
+  ASSERT_EQ(backup(config, dest, out, err), 0) << err.str();
+  for (const std::string suffix : {"-wal", "-shm"}) {
+    const fs::path data = dir.path() / ("restored" + suffix);
+    restored.data_dir = data;
+    fs::create_directories(data);
+    const auto left_over = data / ("musubi.db" + suffix);
+    std::ofstream(left_over) << "frames of another database";
+    err.str("");
+    EXPECT_EQ(restore(restored, dest, out, err), 1) << suffix;
+    EXPECT_NE(err.str().find(left_over.string() + " exists; stop the server and move the data "
+                                                  "directory aside"),
+              std::string::npos)
+        << err.str();
+    // Nothing written: the left-over file is the only entry.
+    EXPECT_EQ(std::distance(fs::directory_iterator(data), fs::directory_iterator()), 1) << suffix;
+  }
+}
+
+TEST_F(Backup, AFailedRestoreLeavesNoDatabaseAndCanBeRunAgain) {
+  const auto sha = attach("%PDF-1.4 referral letter");
+  const auto dest = dir.path() / "backup";
+  ASSERT_EQ(backup(config, dest, out, err), 0) << err.str();
+  // A file where the attachments directory should be: copying the attachments fails.
+  fs::create_directories(restored.data_dir);
+  std::ofstream(restored.attachments_path()) << "in the way";
+  EXPECT_EQ(restore(restored, dest, out, err), 1);
+  EXPECT_NE(err.str().find("restore failed"), std::string::npos) << err.str();
+  EXPECT_FALSE(fs::exists(restored.database_path()));
+
+  fs::remove(restored.attachments_path());
+  err.str("");
+  ASSERT_EQ(restore(restored, dest, out, err), 0) << err.str();
+  EXPECT_TRUE(check_backup(restored.data_dir).ok()) << check_backup(restored.data_dir).problem;
+  EXPECT_TRUE(fs::is_regular_file(BlobStore(restored.attachments_path()).path_of(sha)));
 }
 
 TEST_F(Backup, RestoreRefusesABackupWithABrokenAuditChain) {

@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "server/durable_file.hpp"
 #include "server/random_secrets.hpp"
 
 namespace musubi::server {
@@ -42,11 +43,6 @@ void write_all(int fd, std::string_view bytes) {
   }
 }
 
-void sync_directory(const std::filesystem::path& dir) {
-  FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0 || ::fsync(fd.get()) != 0) fail("sync attachment directory");
-}
-
 }  // namespace
 
 BlobStore::BlobStore(std::filesystem::path directory) : directory_(std::move(directory)) {
@@ -73,20 +69,16 @@ std::string BlobStore::put(std::string_view bytes) const {
   if (std::filesystem::exists(target, ec)) return sha256;
   const auto dir = target.parent_path();
   std::filesystem::create_directories(dir);
-  const auto temporary = dir / (".upload-" + random_base32(16));
+  // Removed unless renamed into place: a failed write leaves no partial upload behind.
+  StagedFile staged(target, dir / (".upload-" + random_base32(16)));
   {
-    FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    FileDescriptor fd(
+        ::open(staged.temporary().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (fd.get() < 0) fail("create attachment");
     write_all(fd.get(), bytes);
     if (::fsync(fd.get()) != 0) fail("sync attachment");
   }
-  if (::rename(temporary.c_str(), target.c_str()) != 0) {
-    const int saved = errno;
-    std::filesystem::remove(temporary, ec);
-    errno = saved;
-    fail("store attachment");
-  }
-  sync_directory(dir);
+  staged.commit();
   return sha256;
 }
 

@@ -16,7 +16,7 @@ class BlobStore {
 
   // Stores `bytes` durably (written to a temporary file, fsynced, renamed into place, the
   // directory fsynced) unless already there, and returns their SHA-256. Throws
-  // std::system_error when the disk refuses.
+  // std::system_error when the disk refuses, leaving no temporary file behind.
   std::string put(std::string_view bytes) const;
 
   // Where the file with this SHA-256 is (whether or not it exists).

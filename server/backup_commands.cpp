@@ -42,7 +42,7 @@ std::int64_t copy_blobs(const fs::path& from, const fs::path& to) {
     if (!entry.is_regular_file() || !is_sha256_name(entry.path())) continue;
     const auto target = to / fs::relative(entry.path(), from);
     if (fs::exists(target)) continue;
-    fs::create_directories(target.parent_path());
+    create_directories_durably(target.parent_path());
     copy_durably(entry.path(), target);
     ++copied;
   }
@@ -124,7 +124,7 @@ int backup(const ServerConfig& config, const fs::path& dest, std::ostream& out, 
       err << "musubid: " << dest.string() << " is not empty; back up into a new directory\n";
       return 1;
     }
-    fs::create_directories(dest);
+    create_directories_durably(dest);
     fs::permissions(dest, fs::perms::owner_all, fs::perm_options::replace);
     {
       storage::Database source(config.database_path(), storage::OpenMode::read_only);
@@ -137,6 +137,7 @@ int backup(const ServerConfig& config, const fs::path& dest, std::ostream& out, 
       sqlite3_backup_finish(job);
       if (rc != SQLITE_DONE) storage::check(copy.handle(), rc, "backup");
     }
+    sync_directory(dest);  // SQLite syncs the file's contents, not its new name
     const auto files = copy_blobs(config.attachments_path(), dest / kAttachmentsDir);
     const auto check = check_backup(dest);
     if (!check.ok()) {

@@ -46,7 +46,7 @@ void write_all(int fd, std::string_view bytes) {
 }  // namespace
 
 BlobStore::BlobStore(std::filesystem::path directory) : directory_(std::move(directory)) {
-  std::filesystem::create_directories(directory_);
+  create_directories_durably(directory_);
   std::filesystem::permissions(directory_, std::filesystem::perms::owner_all);
 }
 
@@ -68,7 +68,7 @@ std::string BlobStore::put(std::string_view bytes) const {
   std::error_code ec;
   if (std::filesystem::exists(target, ec)) return sha256;
   const auto dir = target.parent_path();
-  std::filesystem::create_directories(dir);
+  create_directories_durably(dir);
   // Removed unless renamed into place: a failed write leaves no partial upload behind.
   StagedFile staged(target, dir / (".upload-" + random_base32(16)));
   {

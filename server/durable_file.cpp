@@ -27,6 +27,13 @@ void sync_directory(const fs::path& dir) {
   sync_path(dir, O_RDONLY | O_DIRECTORY, "sync directory");
 }
 
+void create_directories_durably(const fs::path& dir) {
+  if (fs::is_directory(dir)) return;
+  const auto parent = dir.parent_path();
+  if (!parent.empty() && parent != dir) create_directories_durably(parent);
+  if (fs::create_directory(dir)) sync_directory(parent.empty() ? fs::path(".") : parent);
+}
+
 StagedFile::StagedFile(fs::path target, fs::path temporary)
     : target_(std::move(target)), temporary_(std::move(temporary)) {}
 

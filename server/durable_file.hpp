@@ -12,6 +12,9 @@ namespace musubi::server {
 // fsyncs the directory, making the entries created or renamed in it durable.
 void sync_directory(const std::filesystem::path& dir);
 
+// std::filesystem::create_directories, with each directory it creates fsynced into its parent.
+void create_directories_durably(const std::filesystem::path& dir);
+
 // A file being written at `temporary`, to appear at `target` only when complete. Destroyed
 // before commit() (a failed write, a throw), it removes the temporary file.
 class StagedFile {

@@ -56,6 +56,13 @@ int audit_export(const ServerConfig& config, std::int64_t from_ms, std::int64_t 
     query.after_id = page.back().id;
   }
   out.flush();
+  if (!out) {
+    // A full disk or an I/O error: the output is incomplete, so the log must not say it was
+    // exported.
+    err << "musubid: writing the audit export failed (disk full or I/O error); the output is "
+           "incomplete and the export was not recorded\n";
+    return 1;
+  }
   storage::append_audit(*db, now_ms(), std::nullopt, "audit.export", std::nullopt,
                         "from=" + protocol::format_timestamp(from_ms) + " to=" +
                             protocol::format_timestamp(to_ms) + " rows=" + std::to_string(rows));

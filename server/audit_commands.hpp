@@ -16,7 +16,8 @@ namespace musubi::server {
 int audit_verify(const ServerConfig& config, std::ostream& out, std::ostream& err);
 
 // `musubid audit export --from --to`: the entries in [from, to) as CSV (RFC 4180, UTF-8, header
-// row) for review. The export is itself recorded in the audit log.
+// row) for review. The export is itself recorded in the audit log, once `out` has taken all of
+// it: exit 0 done, 1 when writing failed (nothing recorded), 2 for an empty range.
 int audit_export(const ServerConfig& config, std::int64_t from_ms, std::int64_t to_ms,
                  std::ostream& out, std::ostream& err);
 

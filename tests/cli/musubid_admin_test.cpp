@@ -26,6 +26,28 @@ TEST(MusubidFirstStart, PrintsAOneTimePasswordThatSignsInAndNoneOnTheNextStart) 
       << server.process().stdout_text();
 }
 
+// An export that cannot be written (/dev/full: every write fails with ENOSPC) fails, and is not
+// recorded as an export.
+TEST(MusubidAuditExport, AFailedWriteExitsNonZeroAndIsNotAudited) {
+  TempDir dir;
+  const Musubid server(dir.path() / "server");
+  const std::vector<std::string> range = {"audit",      "export", "--from",
+                                          "2000-01-01", "--to",   "2999-12-31"};
+  const auto first = server.admin(range);  // creates the database; recorded once
+  ASSERT_EQ(first.exit_code(), 0) << first.describe();
+
+  auto to_full = range;
+  to_full.insert(to_full.end(), {"--out", "/dev/full"});
+  const auto failed = server.admin(to_full);
+  EXPECT_EQ(failed.exit_code(), 1) << failed.describe();
+  EXPECT_NE(failed.err.find("writing the audit export failed"), std::string::npos) << failed.err;
+  EXPECT_EQ(failed.err.find("exported"), std::string::npos) << failed.err;
+
+  const auto after = server.admin(range);
+  ASSERT_EQ(after.exit_code(), 0) << after.describe();
+  EXPECT_EQ(ChildProcess::occurrences(after.out, ",audit.export,"), 1u) << after.out;
+}
+
 using MusubidUserCommands = CliTest;
 
 TEST_F(MusubidUserCommands, AddListRefuseDuplicatesAndShortPasswords) {

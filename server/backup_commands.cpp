@@ -93,11 +93,10 @@ BackupCheck check_backup(const fs::path& dir) {
       }
       check.audit_entries = chain.entries;
     }
-    const BlobStore blobs(dir / kAttachmentsDir);
     auto& st = db.prepare("SELECT DISTINCT sha256 FROM attachments");
     while (st.step()) {
       const auto sha = st.text(0);
-      const auto path = blobs.path_of(sha);
+      const auto path = BlobStore::path_of(dir / kAttachmentsDir, sha);
       if (!fs::is_regular_file(path)) {
         check.problem = "attachment " + sha + " missing";
         return check;

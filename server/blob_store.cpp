@@ -59,7 +59,12 @@ std::string BlobStore::sha256_hex(std::string_view bytes) {
 }
 
 std::filesystem::path BlobStore::path_of(std::string_view sha256) const {
-  return directory_ / std::string(sha256.substr(0, 2)) / std::string(sha256);
+  return path_of(directory_, sha256);
+}
+
+std::filesystem::path BlobStore::path_of(const std::filesystem::path& directory,
+                                         std::string_view sha256) {
+  return directory / std::string(sha256.substr(0, 2)) / std::string(sha256);
 }
 
 std::string BlobStore::put(std::string_view bytes) const {

@@ -21,6 +21,9 @@ class BlobStore {
 
   // Where the file with this SHA-256 is (whether or not it exists).
   std::filesystem::path path_of(std::string_view sha256) const;
+  // The same in the store at `directory`, without creating it (for checking a backup as it is).
+  static std::filesystem::path path_of(const std::filesystem::path& directory,
+                                       std::string_view sha256);
 
   static std::string sha256_hex(std::string_view bytes);
 

@@ -113,6 +113,19 @@ TEST_F(Backup, IsConsistentWhileAnotherConnectionKeepsWriting) {
   writer.join();
 }
 
+TEST_F(Backup, CheckingLeavesTheAttachmentsDirectoryAsItIs) {
+  const auto dest = dir.path() / "backup";
+  ASSERT_EQ(backup(config, dest, out, err), 0) << err.str();  // no attachments to copy
+  EXPECT_FALSE(fs::exists(dest / "attachments"));
+  fs::create_directory(dest / "attachments");
+  fs::permissions(dest / "attachments",
+                  fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec,
+                  fs::perm_options::replace);
+  EXPECT_TRUE(check_backup(dest).ok()) << check_backup(dest).problem;
+  EXPECT_EQ(fs::status(dest / "attachments").permissions(),
+            fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+}
+
 TEST_F(Backup, RefusesADestinationThatIsNotEmpty) {
   const auto dest = dir.path() / "backup";
   fs::create_directories(dest);

@@ -316,7 +316,7 @@ TEST_F(StoreTest, StopCommitsTheWritesThatQueuedReadsSubmit) {
             std::unique_lock lock(mutex);
             return changed.wait_for(lock, std::chrono::seconds(60), [&] { return open; });
           },
-          [&](std::optional<bool>) {
+          [&, i](std::optional<bool>) {  // i by value: the loop is over when this runs
             store.write(
                 [i](Database& db) {
                   append_audit(db, 1000 + i, std::nullopt, "history.read", std::nullopt, "");
